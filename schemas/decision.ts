@@ -1,0 +1,49 @@
+// The decision record (CONTRACT.md §2): exactly one per valid report, written to ClickHouse and
+// returned by the batch CLI. Produced by the scoring core; this schema is its contract test.
+import { z } from 'zod';
+import { DOCUMENT_TYPES } from './report.ts';
+
+export const LANES = ['GREEN', 'YELLOW', 'RED'] as const;
+export type Lane = (typeof LANES)[number];
+
+export const ruleHitSchema = z.object({
+  ruleId: z.string().min(1),
+  weight: z.number(),
+  explanation: z.string(),
+  goodsLine: z.number().int().nullable(),
+  evidence: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const substanceMatchSchema = z.object({
+  name: z.string(),
+  cas: z.string().nullable(),
+  matchedBy: z.string(),
+  listing: z.string().nullable(),
+  goodsLine: z.number().int().nullable(),
+  confidence: z.number().min(0).max(1).optional(),
+  controlled: z.boolean().optional(),
+});
+
+export const featureContributionSchema = z.object({ feature: z.string(), contribution: z.number() });
+
+export const decisionSchema = z.object({
+  messageId: z.string().min(1),
+  consignmentId: z.string().min(1),
+  documentType: z.enum(DOCUMENT_TYPES),
+  scoredAt: z.iso.datetime(),
+  riskScore: z.number().min(0).max(1),
+  lane: z.enum(LANES),
+  flagged: z.boolean(),
+  ruleHits: z.array(ruleHitSchema),
+  modelScore: z.number().min(0).max(1),
+  modelVersion: z.string(),
+  rulesVersion: z.string(),
+  substances: z.array(substanceMatchSchema),
+  topFeatures: z.array(featureContributionSchema),
+  randomSelection: z.boolean().optional(),
+});
+
+export type RuleHit = z.infer<typeof ruleHitSchema>;
+export type SubstanceMatch = z.infer<typeof substanceMatchSchema>;
+export type FeatureContribution = z.infer<typeof featureContributionSchema>;
+export type Decision = z.infer<typeof decisionSchema>;

@@ -1,0 +1,118 @@
+// Reads: process.env (the only module that does). Writes: nothing.
+// Guarantees: each service gets one strict, frozen config parsed once at start-up; a bad value
+// becomes a ConfigError whose message is one line naming the variable and what was expected.
+import { z } from 'zod';
+import { PrecursorRiskError } from './errors.ts';
+
+const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info')
+  .describe('pino log level');
+
+/** Settings every service shares. */
+export const baseShape = {
+  LOG_LEVEL: logLevel,
+} as const;
+
+export const kafkaShape = {
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .describe('comma-separated host:port list of Kafka bootstrap brokers')
+    .transform((s, ctx) => {
+      const brokers = s
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0);
+      const bad = brokers.find((b) => !hostPort.test(b) || Number(b.split(':')[1]) > 65535);
+      if (brokers.length === 0 || bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected comma-separated host:port, got "${bad ?? s}"` });
+        return z.NEVER;
+      }
+      return brokers;
+    }),
+  KAFKA_CLIENT_ID: z.string().min(1).default('precursor-risk').describe('Kafka client id'),
+  KAFKA_TOPIC: z.string().min(1).default('manifests.v1').describe('input topic of consignment reports'),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default('manifests.v1.dlq').describe('dead-letter topic'),
+  KAFKA_DECISIONS_TOPIC: z
+    .string()
+    .min(1)
+    .default('decisions.v1')
+    .describe('topic of decision records, for downstream consumers'),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3).describe('partitions per created topic'),
+} as const;
+
+export const clickhouseShape = {
+  CLICKHOUSE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8123').describe('ClickHouse HTTP URL'),
+  CLICKHOUSE_USER: z.string().default('default').describe('ClickHouse user'),
+  CLICKHOUSE_PASSWORD: z.string().default('').describe('ClickHouse password (secret: environment only)'),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('precursor_risk').describe('database'),
+} as const;
+
+export const pipelineConfigSchema = z
+  .object({
+    ...baseShape,
+    ...kafkaShape,
+    ...clickhouseShape,
+    KAFKA_GROUP_ID: z.string().min(1).default('precursor-risk-pipeline').describe('consumer group of the pipeline'),
+    SINK_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000).describe('flush after this many rows'),
+    SINK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250).describe('flush after this many ms'),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('/metrics, /healthz, /readyz'),
+    RULES_DIR: z.string().min(1).optional().describe('rules directory (default: models/rules)'),
+    MODELS_DIR: z.string().min(1).optional().describe('model registry directory (default: models)'),
+  })
+  .strict();
+
+export const reviewConfigSchema = z
+  .object({
+    ...baseShape,
+    ...clickhouseShape,
+    REVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('review web app port'),
+    REVIEW_HOST: z.string().default('127.0.0.1').describe('review web app bind address'),
+  })
+  .strict();
+
+export const infraConfigSchema = z
+  .object({
+    ...baseShape,
+    ...kafkaShape,
+    ...clickhouseShape,
+  })
+  .strict();
+
+export class ConfigError extends PrecursorRiskError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Keys of `env` that belong to the schema; everything else in the environment is ignored. */
+function pick(shape: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  return out;
+}
+
+/** Parses once and freezes. Throws ConfigError with a one-line message on the first bad variable. */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.output<S>> {
+  const result = schema.safeParse(pick(schema.shape, env));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const got = env[name];
+    throw new ConfigError(
+      `invalid setting ${name}${got === undefined ? '' : `=${JSON.stringify(got)}`}: ${issue.message}`,
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
+export type ReviewConfig = z.output<typeof reviewConfigSchema>;
+export type InfraConfig = z.output<typeof infraConfigSchema>;

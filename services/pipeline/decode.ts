@@ -1,0 +1,64 @@
+// Reads: the raw bytes of one Kafka message. Writes: a validated Report, or a dead-letter verdict.
+// Guarantees: never throws on bad input; every rejection has a stable reason code and a detail
+// a person can act on. The same function serves the stream, the batch CLI and DLQ replay.
+import { z } from 'zod';
+import { MAX_MESSAGE_BYTES, type Report, reportSchema, SCHEMA_VERSION } from '../../schemas/report.ts';
+
+export const DEAD_LETTER_REASONS = {
+  EMPTY: 'the message has no value',
+  TOO_LARGE: `the value is larger than ${MAX_MESSAGE_BYTES} bytes`,
+  INVALID_UTF8: 'the value is not valid UTF-8',
+  INVALID_JSON: 'the value is not valid JSON',
+  NOT_AN_OBJECT: 'the JSON value is not an object',
+  UNKNOWN_SCHEMA_VERSION: 'schemaVersion is missing or not one this service reads',
+  SCHEMA_INVALID: 'the report fails the v1 schema',
+} as const;
+
+export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
+
+export type DecodeResult =
+  | { ok: true; report: Report }
+  | { ok: false; reason: DeadLetterReason; detail: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ')
+    .concat(error.issues.length > 5 ? `; and ${error.issues.length - 5} more` : '');
+}
+
+export function decodeText(text: string): DecodeResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: 'INVALID_JSON', detail: (err as Error).message };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'NOT_AN_OBJECT', detail: `got ${Array.isArray(value) ? 'array' : typeof value}` };
+  }
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== SCHEMA_VERSION) {
+    return { ok: false, reason: 'UNKNOWN_SCHEMA_VERSION', detail: `schemaVersion ${JSON.stringify(version)}` };
+  }
+  const parsed = reportSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, reason: 'SCHEMA_INVALID', detail: describeIssues(parsed.error) };
+  return { ok: true, report: parsed.data };
+}
+
+export function decodeMessage(value: Buffer | null): DecodeResult {
+  if (value === null || value.length === 0) return { ok: false, reason: 'EMPTY', detail: 'null or empty value' };
+  if (value.length > MAX_MESSAGE_BYTES) {
+    return { ok: false, reason: 'TOO_LARGE', detail: `${value.length} bytes > ${MAX_MESSAGE_BYTES}` };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return { ok: false, reason: 'INVALID_UTF8', detail: 'malformed UTF-8 sequence' };
+  }
+  return decodeText(text);
+}

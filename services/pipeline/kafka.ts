@@ -1,0 +1,48 @@
+// The one module that touches kafkajs (frozen upstream since 2023): everything else sees these
+// factories, so a change of client library is a change here.
+import { CompressionTypes, type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import { kafkaLogCreator, type Logger } from '../common/logger.ts';
+
+export type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+export { CompressionTypes };
+
+export interface KafkaOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+}
+
+export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    connectionTimeout: 3000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+  });
+}
+
+export function createProducer(kafka: Kafka): Producer {
+  // Idempotent producer: a retried send does not duplicate in the log.
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+export function createConsumer(kafka: Kafka, groupId: string): Consumer {
+  return kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+  });
+}
+
+/** Header values as strings (kafkajs gives Buffer | string | array). */
+export function headerString(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const v = Array.isArray(value) ? value[0] : value;
+  return v === undefined ? undefined : v.toString();
+}

@@ -1,0 +1,64 @@
+// Prometheus metrics of one pipeline process, on its own registry (tests run several in a process).
+// Names follow <ns>_<name>_<unit>_total; labels are bounded (reason codes, lanes, partitions).
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'precursor_risk_' });
+  const ns = 'precursor_risk';
+  return {
+    registry,
+    consumed: new Counter({
+      name: `${ns}_messages_consumed_total`,
+      help: 'Kafka messages read from the input topic',
+      registers: [registry],
+    }),
+    scored: new Counter({
+      name: `${ns}_reports_scored_total`,
+      help: 'valid reports scored, by lane',
+      labelNames: ['lane'] as const,
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: `${ns}_messages_dead_lettered_total`,
+      help: 'messages sent to the dead-letter topic, by reason code',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    batchRows: new Histogram({
+      name: `${ns}_sink_batch_rows`,
+      help: 'rows per ClickHouse insert batch',
+      buckets: [1, 10, 50, 100, 500, 1000, 2000, 5000, 10000],
+      registers: [registry],
+    }),
+    insertSeconds: new Histogram({
+      name: `${ns}_sink_insert_seconds`,
+      help: 'ClickHouse insert latency',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    insertFailures: new Counter({
+      name: `${ns}_sink_insert_failures_total`,
+      help: 'failed flush attempts (each is retried)',
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: `${ns}_consumer_lag_messages`,
+      help: 'high watermark minus the last offset read, per partition',
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+    }),
+    bufferedRows: new Gauge({
+      name: `${ns}_sink_buffered_rows`,
+      help: 'decisions and dead letters read but not yet stored',
+      registers: [registry],
+    }),
+    sinkUp: new Gauge({
+      name: `${ns}_sink_up`,
+      help: '1 while ClickHouse accepts inserts, 0 during an outage',
+      registers: [registry],
+    }),
+  };
+}
+
+export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;

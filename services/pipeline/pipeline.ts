@@ -1,0 +1,276 @@
+// Reads: reports from the input topic (consumer group, eachBatch). Writes: one decision row per valid
+// report to ClickHouse, dead letters to the DLQ topic and the dead_letters table.
+// Guarantees: offsets are committed only after every row they cover is stored (at-least-once);
+// ClickHouse outages pause the partitions and retry with capped backoff, never crash, never skip;
+// re-deliveries are deduplicated at read by messageId (effectively once, docs/delivery.md).
+import type { Kafka } from 'kafkajs';
+import type { Report } from '../../schemas/report.ts';
+import type { Logger } from '../common/logger.ts';
+import type { Scorer } from '../scoring/scorer.ts';
+import type { ClickHouseClient } from '../storage/clickhouse.ts';
+import { insertRows } from '../storage/clickhouse.ts';
+import {
+  type DeadLetter,
+  type DecisionRow,
+  deadLetterRow,
+  decisionRow,
+  type KafkaOrigin,
+} from '../storage/decision-rows.ts';
+import { decodeMessage } from './decode.ts';
+import { type Consumer, createConsumer, createProducer, type EachBatchPayload, type Producer } from './kafka.ts';
+import type { PipelineMetrics } from './metrics.ts';
+
+export interface PipelineOptions {
+  kafka: Kafka;
+  clickhouse: ClickHouseClient;
+  scorer: Scorer;
+  logger: Logger;
+  metrics: PipelineMetrics;
+  topic: string;
+  dlqTopic: string;
+  groupId: string;
+  database: string;
+  batchRows: number;
+  flushMs: number;
+  /** Upper bound of the retry backoff while ClickHouse is down. */
+  maxBackoffMs?: number;
+  /** Time allowed for stop(): stop fetching, flush, commit, disconnect. */
+  shutdownMs?: number;
+  clock?: () => Date;
+}
+
+interface Chunk {
+  rows: DecisionRow[];
+  dead: DeadLetter[];
+  /** Next offset to commit per partition, covering everything in this chunk. */
+  offsets: Map<number, string>;
+  // Steps already done, so a retried chunk does not repeat them.
+  dlqSent: boolean;
+  deadStored: boolean;
+}
+
+const emptyChunk = (): Chunk => ({ rows: [], dead: [], offsets: new Map(), dlqSent: false, deadStored: false });
+const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
+const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
+
+export interface Pipeline {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Joined the group and the sink is storing. */
+  isReady(): boolean;
+  /** Forces a flush of what is buffered (tests, shutdown). Resolves true when stored. */
+  flush(): Promise<boolean>;
+}
+
+export function createPipeline(opts: PipelineOptions): Pipeline {
+  const log = opts.logger.child({ component: 'pipeline' });
+  const clock = opts.clock ?? (() => new Date());
+  const maxBackoffMs = opts.maxBackoffMs ?? 5000;
+  const decisionsTable = `${opts.database}.decisions_raw`;
+  const deadTable = `${opts.database}.dead_letters`;
+  const { metrics } = opts;
+
+  let consumer: Consumer | undefined;
+  let producer: Producer | undefined;
+  let pending = emptyChunk();
+  let failed: Chunk | undefined; // a chunk whose storing failed; retried before anything newer
+  let flushing: Promise<boolean> | undefined;
+  let outageSince: number | undefined;
+  let backoffMs = 200;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let joined = false;
+  let stopping = false;
+
+  metrics.sinkUp.set(1);
+
+  async function store(chunk: Chunk): Promise<void> {
+    if (!chunk.dlqSent && chunk.dead.length > 0) {
+      await producer!.send({
+        topic: opts.dlqTopic,
+        acks: -1,
+        messages: chunk.dead.map((d) => ({
+          key: d.key,
+          value: d.value,
+          headers: {
+            'dlq-source-topic': d.origin.topic,
+            'dlq-source-partition': String(d.origin.partition),
+            'dlq-source-offset': d.origin.offset,
+            'dlq-reason': d.reason,
+            'dlq-detail': d.detail.slice(0, 2000),
+            'dlq-received-at': d.receivedAt.toISOString(),
+          },
+        })),
+      });
+      chunk.dlqSent = true;
+    }
+    if (!chunk.deadStored && chunk.dead.length > 0) {
+      await insertRows(opts.clickhouse, deadTable, chunk.dead.map(deadLetterRow));
+      chunk.deadStored = true;
+    }
+    const started = performance.now();
+    await insertRows(opts.clickhouse, decisionsTable, chunk.rows);
+    metrics.insertSeconds.observe((performance.now() - started) / 1000);
+    metrics.batchRows.observe(chunk.rows.length);
+  }
+
+  async function commit(chunk: Chunk): Promise<void> {
+    if (chunk.offsets.size === 0 || consumer === undefined) return;
+    const offsets = [...chunk.offsets].map(([partition, offset]) => ({ topic: opts.topic, partition, offset }));
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (err) {
+      // Rows are stored; a lost commit (e.g. after a rebalance) only means a re-delivery, deduplicated at read.
+      log.warn({ err, offsets }, 'offset commit failed; the stored rows will be re-delivered and deduplicated');
+    }
+  }
+
+  function enterOutage(err: unknown): void {
+    metrics.insertFailures.inc();
+    if (outageSince === undefined) {
+      outageSince = Date.now();
+      metrics.sinkUp.set(0);
+      log.warn({ err }, 'sink cannot store; pausing consumption and retrying');
+      consumer?.pause([{ topic: opts.topic }]);
+    } else if (Date.now() - outageSince > 60_000 && backoffMs >= maxBackoffMs) {
+      log.error({ err, downForMs: Date.now() - outageSince }, 'sink still cannot store; operator action needed');
+    }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void flush(), backoffMs);
+    backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+  }
+
+  function leaveOutage(): void {
+    if (outageSince === undefined) return;
+    log.warn({ downForMs: Date.now() - outageSince }, 'sink recovered; resuming consumption');
+    outageSince = undefined;
+    backoffMs = 200;
+    metrics.sinkUp.set(1);
+    if (!stopping) consumer?.resume([{ topic: opts.topic }]);
+  }
+
+  async function flushOnce(): Promise<boolean> {
+    try {
+      while (true) {
+        if (failed === undefined) {
+          if (chunkSize(pending) === 0 && pending.offsets.size === 0) break;
+          failed = pending;
+          pending = emptyChunk();
+        }
+        await store(failed);
+        await commit(failed);
+        failed = undefined;
+      }
+      metrics.bufferedRows.set(chunkSize(pending));
+      leaveOutage();
+      return true;
+    } catch (err) {
+      metrics.bufferedRows.set(chunkSize(pending) + (failed ? chunkSize(failed) : 0));
+      enterOutage(err);
+      return false;
+    }
+  }
+
+  function flush(): Promise<boolean> {
+    if (flushing !== undefined) return flushing;
+    flushing = flushOnce().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
+  }
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    if (batch.isEmpty()) return;
+    const receivedAt = clock();
+    const valid: { report: Report; raw: string; origin: KafkaOrigin }[] = [];
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const origin = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+      const result = decodeMessage(message.value);
+      if (result.ok) {
+        valid.push({ report: result.report, raw: message.value!.toString('utf8'), origin });
+      } else {
+        metrics.deadLettered.inc({ reason: result.reason });
+        pending.dead.push({
+          origin,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+          reason: result.reason,
+          detail: result.detail,
+          receivedAt,
+        });
+      }
+      last = message.offset;
+    }
+    if (last === undefined) return;
+    metrics.consumed.inc(batch.messages.length);
+    if (valid.length > 0) {
+      const decisions = opts.scorer.scoreBatch(
+        valid.map((v) => v.report),
+        clock(),
+      );
+      decisions.forEach((d, i) => {
+        const v = valid[i]!;
+        pending.rows.push(decisionRow(d, v.report, v.raw, v.origin));
+        metrics.scored.inc({ lane: d.lane });
+      });
+    }
+    pending.offsets.set(batch.partition, nextOffset(last));
+    resolveOffset(last);
+    metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    metrics.bufferedRows.set(chunkSize(pending));
+    if (chunkSize(pending) >= opts.batchRows && outageSince === undefined) await flush();
+    await heartbeat();
+  }
+
+  return {
+    async start() {
+      producer = createProducer(opts.kafka);
+      consumer = createConsumer(opts.kafka, opts.groupId);
+      consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        joined = true;
+        log.debug({ memberAssignment: e.payload.memberAssignment }, 'joined consumer group');
+      });
+      consumer.on(consumer.events.CRASH, (e) => {
+        joined = false;
+        log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      });
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+      flushTimer = setInterval(() => {
+        if (outageSince === undefined && (chunkSize(pending) > 0 || pending.offsets.size > 0)) void flush();
+      }, opts.flushMs);
+      log.info({ topic: opts.topic, groupId: opts.groupId }, 'pipeline started');
+    },
+
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      const deadline = Date.now() + (opts.shutdownMs ?? 10_000);
+      clearInterval(flushTimer);
+      clearTimeout(retryTimer);
+      try {
+        // Stop fetching first, so no batch is half-processed while we flush.
+        await consumer?.stop();
+        while (Date.now() < deadline - 1500) {
+          if (await flush()) break;
+          await new Promise((r) => setTimeout(r, Math.min(backoffMs, 500)));
+        }
+        if (failed !== undefined || chunkSize(pending) > 0) {
+          log.warn('shutdown before the sink stored everything; those offsets stay uncommitted and will be re-read');
+        }
+      } finally {
+        clearTimeout(retryTimer);
+        await Promise.allSettled([consumer?.disconnect(), producer?.disconnect()]);
+        joined = false;
+        log.info('pipeline stopped');
+      }
+    },
+
+    isReady: () => joined && outageSince === undefined && !stopping,
+    flush,
+  };
+}

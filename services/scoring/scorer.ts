@@ -1,0 +1,13 @@
+// The scoring stage's interface. Reads validated reports; writes one decision record per report.
+// Guarantees: pure with respect to its inputs and loaded versions (same report + same versions =>
+// same decision, apart from scoredAt), so the stream, the batch CLI and the trainer agree.
+import type { Decision } from '../../schemas/decision.ts';
+import type { Report } from '../../schemas/report.ts';
+
+export interface Scorer {
+  /** Versions of what is loaded now (they change on hot reload / promotion). */
+  readonly modelVersion: string;
+  readonly rulesVersion: string;
+  /** Scores a batch; one decision per report, in order. Batching lets the model use predictOnBatch. */
+  scoreBatch(reports: readonly Report[], scoredAt: Date): Decision[];
+}

@@ -1,0 +1,76 @@
+// ClickHouse client factory and the insert/query helpers every stage uses. Reads: config.
+// Guarantees: one client per process, settings that work on 18.16 and on current ClickHouse,
+// server errors wrapped with a code and whether a retry can help.
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { PrecursorRiskError } from '../common/errors.ts';
+
+export type { ClickHouseClient };
+
+export interface ClickHouseOptions {
+  url: string;
+  username: string;
+  password: string;
+  database?: string;
+  requestTimeoutMs?: number;
+}
+
+export function createClickHouse(opts: ClickHouseOptions): ClickHouseClient {
+  return createClient({
+    url: opts.url,
+    username: opts.username,
+    password: opts.password,
+    ...(opts.database === undefined ? {} : { database: opts.database }),
+    request_timeout: opts.requestTimeoutMs ?? 30_000,
+    max_open_connections: 4,
+    compression: { request: false, response: false },
+    clickhouse_settings: {},
+  });
+}
+
+/** Network errors and 5xx are retriable; a statement the server rejects (syntax, types) is not. */
+export function wrapClickHouseError(err: unknown, what: string): PrecursorRiskError {
+  if (err instanceof PrecursorRiskError) return err;
+  const e = err as { message?: string; code?: string };
+  const msg = e.message ?? String(err);
+  const network =
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|Timeout error|EHOSTUNREACH|other side closed/i.test(
+      `${e.code ?? ''} ${msg}`,
+    );
+  const overloaded = /Too many (parts|simultaneous queries)|MEMORY_LIMIT|TOO_MANY/i.test(msg);
+  return new PrecursorRiskError(
+    network || overloaded ? 'CLICKHOUSE_UNAVAILABLE' : 'CLICKHOUSE_QUERY',
+    `${what}: ${msg.split('\n')[0]}`,
+    { cause: err },
+  );
+}
+
+export async function insertRows(
+  client: ClickHouseClient,
+  table: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  try {
+    await client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+  } catch (err) {
+    throw wrapClickHouseError(err, `insert into ${table}`);
+  }
+}
+
+export async function queryRows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
+  try {
+    const rs = await client.query({ query, format: 'JSONEachRow' });
+    return await rs.json<T>();
+  } catch (err) {
+    throw wrapClickHouseError(err, 'query');
+  }
+}
+
+export async function ping(client: ClickHouseClient): Promise<boolean> {
+  try {
+    const r = await client.ping();
+    return r.success;
+  } catch {
+    return false;
+  }
+}

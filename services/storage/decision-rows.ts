@@ -1,0 +1,83 @@
+// Maps a decision record (and the report it judged) to a row of `decisions_raw`, and a dead letter
+// to a row of `dead_letters`. Nested fields become parallel arrays, the queryable form 18.16 has.
+import type { Decision } from '../../schemas/decision.ts';
+import type { Report } from '../../schemas/report.ts';
+import { formatDateTime } from './sql.ts';
+
+export interface KafkaOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type DecisionRow = Record<string, string | number | string[] | number[]>;
+
+export function decisionRow(decision: Decision, report: Report, rawJson: string, origin: KafkaOrigin): DecisionRow {
+  const c = report.consignment;
+  const scoredAt = new Date(decision.scoredAt);
+  return {
+    messageId: decision.messageId,
+    consignmentId: decision.consignmentId,
+    documentType: decision.documentType,
+    reportingCountry: report.source.reportingCountry,
+    sourceSystem: report.source.system,
+    mode: c.mode,
+    filedAt: formatDateTime(new Date(report.filedAt)),
+    scoredAt: formatDateTime(scoredAt),
+    scoredAtMs: scoredAt.getTime(),
+    riskScore: decision.riskScore,
+    lane: decision.lane,
+    flagged: decision.flagged ? 1 : 0,
+    modelScore: decision.modelScore,
+    modelVersion: decision.modelVersion,
+    rulesVersion: decision.rulesVersion,
+    portOfLoading: c.route.portOfLoading,
+    portOfDischarge: c.route.portOfDischarge,
+    originCountry: c.route.originCountry,
+    destinationCountry: c.route.destinationCountry,
+    transshipmentPorts: c.route.transshipmentPorts,
+    shipperName: c.parties.shipper.name,
+    consigneeName: c.parties.consignee.name,
+    hsCodes: c.goods.map((g) => g.hsCode ?? ''),
+    'ruleHits.ruleId': decision.ruleHits.map((h) => h.ruleId),
+    'ruleHits.weight': decision.ruleHits.map((h) => h.weight),
+    'ruleHits.explanation': decision.ruleHits.map((h) => h.explanation),
+    'ruleHits.goodsLine': decision.ruleHits.map((h) => h.goodsLine ?? 0),
+    'substances.name': decision.substances.map((s) => s.name),
+    'substances.cas': decision.substances.map((s) => s.cas ?? ''),
+    'substances.matchedBy': decision.substances.map((s) => s.matchedBy),
+    'substances.listing': decision.substances.map((s) => s.listing ?? ''),
+    'substances.goodsLine': decision.substances.map((s) => s.goodsLine ?? 0),
+    'topFeatures.feature': decision.topFeatures.map((f) => f.feature),
+    'topFeatures.contribution': decision.topFeatures.map((f) => f.contribution),
+    record: JSON.stringify(decision),
+    report: rawJson,
+    kafkaTopic: origin.topic,
+    kafkaPartition: origin.partition,
+    kafkaOffset: origin.offset,
+    insertedAtMs: Date.now(),
+  };
+}
+
+export interface DeadLetter {
+  origin: KafkaOrigin;
+  key: string | null;
+  value: Buffer | null;
+  reason: string;
+  detail: string;
+  receivedAt: Date;
+}
+
+export function deadLetterRow(d: DeadLetter): DecisionRow {
+  return {
+    receivedAt: formatDateTime(d.receivedAt),
+    kafkaTopic: d.origin.topic,
+    kafkaPartition: d.origin.partition,
+    kafkaOffset: d.origin.offset,
+    messageKey: d.key ?? '',
+    reason: d.reason,
+    detail: d.detail.slice(0, 4000),
+    sizeBytes: d.value?.length ?? 0,
+    valueBase64: d.value === null ? '' : d.value.toString('base64'),
+  };
+}
