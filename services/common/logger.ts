@@ -18,9 +18,9 @@ export function kafkaLogCreator(parent: Logger): logCreator {
       const { message, error, ...rest } = entry as { message: string; error?: string } & Record<string, unknown>;
       const fields = error === undefined ? rest : { ...rest, err: { message: error } };
       switch (level) {
+        // kafkajs logs retriable conditions (coordinator loading, leader moves) as errors; whether an
+        // operator must act is decided where the failure surfaces, not here.
         case kafkaLogLevel.ERROR:
-          log.error(fields, message);
-          break;
         case kafkaLogLevel.WARN:
           log.warn(fields, message);
           break;

@@ -1,6 +1,6 @@
 // The one module that touches kafkajs (frozen upstream since 2023): everything else sees these
 // factories, so a change of client library is a change here.
-import { CompressionTypes, type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import { CompressionTypes, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { kafkaLogCreator, type Logger } from '../common/logger.ts';
 
 export type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
@@ -24,8 +24,13 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
 }
 
 export function createProducer(kafka: Kafka): Producer {
-  // Idempotent producer: a retried send does not duplicate in the log.
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // Not idempotent: kafkajs requires unlimited retries for that, and a send must be able to fail so the
+  // sink can pause. A retried send may duplicate a dead letter; readers deduplicate by source offset.
+  return kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+  });
 }
 
 export function createConsumer(kafka: Kafka, groupId: string): Consumer {

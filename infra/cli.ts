@@ -1,0 +1,88 @@
+// `npm run infra:up | infra:down | migrate`: brings the local Kafka and ClickHouse up (fetching,
+// installing and formatting on first run), applies migrations, creates topics; or stops them.
+// Reads: InfraConfig from the environment. Guarantees: idempotent; a second `up` changes nothing.
+import { fileURLToPath } from 'node:url';
+import { ConfigError, type InfraConfig, infraConfigSchema, loadConfig } from '../services/common/config.ts';
+import { PrecursorRiskError } from '../services/common/errors.ts';
+import { createClickHouse } from '../services/storage/clickhouse.ts';
+import { ensureClickHouse, stopClickHouse } from './clickhouse/clickhouse.ts';
+import { migrate } from './clickhouse/migrate.ts';
+import { ensureKafka, stopKafka } from './kafka/kafka.ts';
+import { DEFAULT_TOPICS, ensureTopics } from './topics.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const log = (m: string) => process.stderr.write(`[infra] ${m}\n`);
+
+export async function migrateDatabase(config: InfraConfig, database = config.CLICKHOUSE_DATABASE, url = config.CLICKHOUSE_URL) {
+  const client = createClickHouse({ url, username: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD });
+  try {
+    return await migrate({ client, database, log });
+  } finally {
+    await client.close();
+  }
+}
+
+export async function infraUp(config: InfraConfig): Promise<{ clickhouseUrl: string }> {
+  const [, ch] = await Promise.all([
+    ensureKafka({ root: PROJECT_ROOT, brokers: config.KAFKA_BROKERS, log }),
+    ensureClickHouse({
+      root: PROJECT_ROOT,
+      url: config.CLICKHOUSE_URL,
+      user: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      log,
+    }),
+  ]);
+  if (ch.url !== config.CLICKHOUSE_URL) {
+    log(`ClickHouse answers at ${ch.url}, not ${config.CLICKHOUSE_URL}: export CLICKHOUSE_URL=${ch.url}`);
+  }
+  const [{ applied }, created] = await Promise.all([
+    migrateDatabase(config, config.CLICKHOUSE_DATABASE, ch.url),
+    ensureTopics({
+      brokers: config.KAFKA_BROKERS,
+      topics: DEFAULT_TOPICS(config.KAFKA_PARTITIONS).map((t) => ({
+        ...t,
+        topic: t.topic
+          .replace(/^manifests\.v1\.dlq$/, config.KAFKA_DLQ_TOPIC)
+          .replace(/^manifests\.v1$/, config.KAFKA_TOPIC),
+      })),
+    }),
+  ]);
+  if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+  if (created.length > 0) log(`created topics: ${created.join(', ')}`);
+  return { clickhouseUrl: ch.url };
+}
+
+export async function infraDown(): Promise<void> {
+  await Promise.all([stopKafka({ root: PROJECT_ROOT, log }), stopClickHouse({ root: PROJECT_ROOT, log })]);
+}
+
+async function cli(command: string | undefined): Promise<void> {
+  const config = loadConfig(infraConfigSchema);
+  const started = Date.now();
+  switch (command) {
+    case 'up':
+      await infraUp(config);
+      break;
+    case 'down':
+      await infraDown();
+      break;
+    case 'migrate': {
+      const { applied, skipped } = await migrateDatabase(config);
+      log(`migrations: ${applied.length} applied, ${skipped.length} already applied`);
+      break;
+    }
+    default:
+      throw new ConfigError(`usage: infra/cli.ts up | down | migrate (got ${JSON.stringify(command ?? '')})`);
+  }
+  log(`${command} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  cli(process.argv[2]).catch((err: unknown) => {
+    const msg = err instanceof PrecursorRiskError ? err.message : (err as Error).stack ?? String(err);
+    process.stderr.write(`[infra] ${msg}\n`);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `npm test`: from a fresh clone, installs what is missing (npm ci), brings up the real Kafka and
+// ClickHouse through infra/ (fetching, installing and migrating as needed), then runs every test.
+// Plain Node on purpose: it runs before node_modules exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+
+function run(cmd, args, what) {
+  process.stderr.write(`\n[test] ${what}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    process.stderr.write(`[test] ${what} failed (exit ${r.status ?? r.signal})\n`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+run('npx', ['tsx', 'infra/cli.ts', 'up'], 'infra up (Kafka, ClickHouse, migrations, topics)');
+run('npx', ['tsc', '--noEmit'], 'typecheck');
+run('npx', ['biome', 'check', '.'], 'lint');
+run('npx', ['vitest', 'run', ...process.argv.slice(2)], 'vitest (unit + integration)');
+process.stderr.write(`[test] all done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,0 +1,124 @@
+// The `precursor-risk` command line: one entry for every front door that runs in a terminal.
+// Bad arguments and bad settings give one line on stderr and a non-zero exit.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig, pipelineConfigSchema } from '../common/config.ts';
+import { PrecursorRiskError } from '../common/errors.ts';
+import { createRootLogger } from '../common/logger.ts';
+import { createKafka } from '../pipeline/kafka.ts';
+import { replayDeadLetters } from '../pipeline/replay.ts';
+import { loadScorer } from '../runtime/load-scorer.ts';
+import { startPipelineService } from '../runtime/pipeline-service.ts';
+import { openInput, openOutput, scoreStreams } from './score-command.ts';
+
+function isoDate(value: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) {
+    throw new InvalidArgumentError('expected an ISO 8601 date or date-time, e.g. 2026-11-01T00:00:00Z');
+  }
+  return d;
+}
+
+/** Resolves on SIGINT/SIGTERM; a second signal exits at once. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('precursor-risk')
+    .description('Risk scoring of customs declarations and carrier manifests for fentanyl precursors')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.split('\n')[0]!.trim() + '\n') });
+
+  program
+    .command('score')
+    .description('score newline-delimited reports with no servers running (CONTRACT.md §4)')
+    .option('--input <file>', 'reports, one JSON object per line (default: stdin)')
+    .option('--output <file>', 'decision records, one per line (default: stdout)')
+    .option('--watchlist <dir>', 'directory with an OFAC SDN legacy CSV (sdn.csv, alt.csv)')
+    .action(async (opts: { input?: string; output?: string; watchlist?: string }) => {
+      const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
+      const scorer = await loadScorer({ logger, ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}) });
+      const input = await openInput(opts.input);
+      const output = await openOutput(opts.output);
+      const summary = await scoreStreams({ input, output, errors: process.stderr, scorer });
+      if (output !== process.stdout) await new Promise((r) => output.end(r));
+      await scorer.close();
+      logger.debug(summary, 'score finished');
+    });
+
+  program
+    .command('replay')
+    .description('re-read the dead-letter topic, re-validate, and republish what now passes (dry-run by default)')
+    .option('--reason <code...>', 'only these reason codes (e.g. SCHEMA_INVALID)')
+    .addOption(new Option('--since <iso>', 'only dead letters written at or after this time').argParser(isoDate))
+    .addOption(new Option('--until <iso>', 'only dead letters written at or before this time').argParser(isoDate))
+    .option('--apply', 'republish to the source topic (otherwise only count)', false)
+    .action(async (opts: { reason?: string[]; since?: Date; until?: Date; apply: boolean }) => {
+      const config = loadConfig(pipelineConfigSchema);
+      const logger = createRootLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
+      const summary = await replayDeadLetters({
+        kafka,
+        dlqTopic: config.KAFKA_DLQ_TOPIC,
+        defaultTopic: config.KAFKA_TOPIC,
+        apply: opts.apply,
+        logger,
+        ...(opts.reason ? { reasons: opts.reason } : {}),
+        ...(opts.since ? { since: opts.since } : {}),
+        ...(opts.until ? { until: opts.until } : {}),
+      });
+      process.stdout.write(`${JSON.stringify({ mode: opts.apply ? 'apply' : 'dry-run', ...summary })}\n`);
+    });
+
+  program
+    .command('start')
+    .description('run the pipeline (Kafka → scoring → ClickHouse) with its /metrics, /healthz, /readyz')
+    .action(async () => {
+      const config = loadConfig(pipelineConfigSchema);
+      const logger = createRootLogger(config.LOG_LEVEL);
+      const running = await startPipelineService(config, logger);
+      logger.info({ ops: running.opsUrl }, 'services started; Ctrl-C stops them');
+      await untilSignal();
+      await running.stop();
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof ConfigError || err instanceof PrecursorRiskError) {
+      process.stderr.write(`precursor-risk: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') {
+      process.stderr.write(`precursor-risk: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`precursor-risk: unexpected error: ${e.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);

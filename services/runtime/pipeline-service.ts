@@ -1,0 +1,60 @@
+// Runs one pipeline process: Kafka consumer group → scorer → ClickHouse, plus its ops endpoints.
+// Reads: PipelineConfig. Guarantees: SIGTERM/SIGINT stop fetching, flush, commit and disconnect
+// within 10 s (see Pipeline.stop).
+import type { PipelineConfig } from '../common/config.ts';
+import type { Logger } from '../common/logger.ts';
+import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
+import { createKafka } from '../pipeline/kafka.ts';
+import { createPipelineMetrics } from '../pipeline/metrics.ts';
+import { buildOpsApp } from '../pipeline/ops-http.ts';
+import { createClickHouse } from '../storage/clickhouse.ts';
+import { type LoadedScorer, loadScorer } from './load-scorer.ts';
+
+export interface RunningPipeline {
+  pipeline: Pipeline;
+  scorer: LoadedScorer;
+  opsUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startPipelineService(config: PipelineConfig, logger: Logger): Promise<RunningPipeline> {
+  const metrics = createPipelineMetrics();
+  const scorer = await loadScorer({
+    logger,
+    ...(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {}),
+    ...(config.MODELS_DIR ? { modelsDir: config.MODELS_DIR } : {}),
+    watch: true,
+  });
+  const clickhouse = createClickHouse({
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+  });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
+  const pipeline = createPipeline({
+    kafka,
+    clickhouse,
+    scorer,
+    logger,
+    metrics,
+    topic: config.KAFKA_TOPIC,
+    dlqTopic: config.KAFKA_DLQ_TOPIC,
+    groupId: config.KAFKA_GROUP_ID,
+    database: config.CLICKHOUSE_DATABASE,
+    batchRows: config.SINK_BATCH_ROWS,
+    flushMs: config.SINK_FLUSH_MS,
+  });
+  const ops = buildOpsApp({ registry: metrics.registry, isReady: pipeline.isReady });
+  let opsUrl: string | undefined;
+  if (config.METRICS_PORT > 0) opsUrl = await ops.listen({ host: '127.0.0.1', port: config.METRICS_PORT });
+  await pipeline.start();
+  return {
+    pipeline,
+    scorer,
+    opsUrl,
+    async stop() {
+      await pipeline.stop();
+      await Promise.allSettled([ops.close(), scorer.close(), clickhouse.close()]);
+    },
+  };
+}
