@@ -37,8 +37,8 @@ export function createConsumer(kafka: Kafka, groupId: string): Consumer {
   return kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
     maxBytesPerPartition: 4 * 1024 * 1024,
     maxBytes: 16 * 1024 * 1024,
     maxWaitTimeInMs: 100,
