@@ -14,8 +14,16 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const log = (m: string) => process.stderr.write(`[infra] ${m}\n`);
 
-export async function migrateDatabase(config: InfraConfig, database = config.CLICKHOUSE_DATABASE, url = config.CLICKHOUSE_URL) {
-  const client = createClickHouse({ url, username: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD });
+export async function migrateDatabase(
+  config: InfraConfig,
+  database = config.CLICKHOUSE_DATABASE,
+  url = config.CLICKHOUSE_URL,
+) {
+  const client = createClickHouse({
+    url,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+  });
   try {
     return await migrate({ client, database, log });
   } finally {
@@ -81,7 +89,7 @@ async function cli(command: string | undefined): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   cli(process.argv[2]).catch((err: unknown) => {
-    const msg = err instanceof PrecursorRiskError ? err.message : (err as Error).stack ?? String(err);
+    const msg = err instanceof PrecursorRiskError ? err.message : ((err as Error).stack ?? String(err));
     process.stderr.write(`[infra] ${msg}\n`);
     process.exit(2);
   });

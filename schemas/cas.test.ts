@@ -4,7 +4,15 @@ import { casCheckDigit, checkCas, findCasInText, normalizeCas } from './cas.ts';
 
 describe('CAS numbers', () => {
   it('validates the check digit of the controlled set (DOMAIN.md §7)', () => {
-    for (const cas of ['21409-26-7', '39742-60-4', '23056-29-3', '125541-22-2', '1609-66-1', '41661-47-6', '79099-07-3']) {
+    for (const cas of [
+      '21409-26-7',
+      '39742-60-4',
+      '23056-29-3',
+      '125541-22-2',
+      '1609-66-1',
+      '41661-47-6',
+      '79099-07-3',
+    ]) {
       expect(checkCas(cas)).toEqual({ raw: cas, normalized: cas, valid: true });
     }
   });
@@ -29,13 +37,18 @@ describe('CAS numbers', () => {
 
   it('any single changed digit of the check digit is caught', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 10, max: 9_999_999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1, max: 9 }), (a, b, d) => {
-        const body = `${a}${String(b).padStart(2, '0')}`;
-        const check = casCheckDigit(body);
-        const good = `${a}-${String(b).padStart(2, '0')}-${check}`;
-        const bad = `${a}-${String(b).padStart(2, '0')}-${(check + d) % 10}`;
-        return checkCas(good).valid && !checkCas(bad).valid;
-      }),
+      fc.property(
+        fc.integer({ min: 10, max: 9_999_999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 1, max: 9 }),
+        (a, b, d) => {
+          const body = `${a}${String(b).padStart(2, '0')}`;
+          const check = casCheckDigit(body);
+          const good = `${a}-${String(b).padStart(2, '0')}-${check}`;
+          const bad = `${a}-${String(b).padStart(2, '0')}-${(check + d) % 10}`;
+          return checkCas(good).valid && !checkCas(bad).valid;
+        },
+      ),
     );
   });
 });

@@ -44,7 +44,9 @@ export function checkCas(raw: string): CasCheck {
 /** CAS-shaped tokens in free text (descriptions often carry a bare CAS number). */
 export function findCasInText(text: string): CasCheck[] {
   const out: CasCheck[] = [];
-  for (const m of text.matchAll(/(?<![\d-])(\d{2,7})\s?[-\u2010-\u2015]\s?(\d{2})\s?[-\u2010-\u2015]\s?(\d)(?![\d-])/g)) {
+  for (const m of text.matchAll(
+    /(?<![\d-])(\d{2,7})\s?[-\u2010-\u2015]\s?(\d{2})\s?[-\u2010-\u2015]\s?(\d)(?![\d-])/g,
+  )) {
     out.push(checkCas(m[0]));
   }
   return out;

@@ -32,7 +32,10 @@ describe('report v1 schema', () => {
       [(r) => (r.consignment.route.portOfLoading = 'XXHAM'), 'consignment.route.portOfLoading'],
       [(r) => (r.consignment.goods[0].hsCode = '9403.60'), 'consignment.goods.0.hsCode'],
       [(r) => (r.consignment.goods[0].hsCode = '94036'), 'consignment.goods.0.hsCode'],
-      [(r) => (r.consignment.goods[0].declaredValue.currency = 'EUX'), 'consignment.goods.0.declaredValue.currency'],
+      [
+        (r) => (r.consignment.goods[0].declaredValue.currency = 'EUX'),
+        'consignment.goods.0.declaredValue.currency',
+      ],
       [(r) => (r.consignment.goods[0].quantity.unit = 'TONNE'), 'consignment.goods.0.quantity.unit'],
       [(r) => (r.consignment.mode = 'SHIP'), 'consignment.mode'],
       [(r) => (r.filedAt = '2026-03-02 14:20'), 'filedAt'],

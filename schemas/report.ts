@@ -29,7 +29,9 @@ export const currencyCode = z
 export const unLocode = z
   .string()
   .regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'expected a 5-character UN/LOCODE')
-  .refine((c) => ISO_COUNTRIES.has(c.slice(0, 2)), { message: 'UN/LOCODE must start with an ISO country code' });
+  .refine((c) => ISO_COUNTRIES.has(c.slice(0, 2)), {
+    message: 'UN/LOCODE must start with an ISO country code',
+  });
 
 export const hsCode = z.string().regex(/^\d{6,10}$/, 'expected an HS code of 6 to 10 digits, no dots');
 
@@ -114,7 +116,9 @@ export const reportSchema = z.object({
       .max(500)
       .nullish()
       .transform((v) => v ?? []),
-    payment: z.object({ method: z.enum(PAYMENT_METHODS), payerIsThirdParty: z.boolean().nullish() }).nullish(),
+    payment: z
+      .object({ method: z.enum(PAYMENT_METHODS), payerIsThirdParty: z.boolean().nullish() })
+      .nullish(),
     permits: z
       .array(z.object({ type: z.enum(PERMIT_TYPES), reference: text(128) }))
       .max(50)

@@ -19,7 +19,8 @@ function run(cmd, args, what) {
   }
 }
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+if (!existsSync(join(root, 'node_modules', '.package-lock.json')))
+  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
 run('npx', ['tsx', 'infra/cli.ts', 'up'], 'infra up (Kafka, ClickHouse, migrations, topics)');
 run('npx', ['tsc', '--noEmit'], 'typecheck');
 run('npx', ['biome', 'check', '.'], 'lint');

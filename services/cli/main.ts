@@ -48,7 +48,10 @@ export function buildProgram(): Command {
     .option('--watchlist <dir>', 'directory with an OFAC SDN legacy CSV (sdn.csv, alt.csv)')
     .action(async (opts: { input?: string; output?: string; watchlist?: string }) => {
       const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
-      const scorer = await loadScorer({ logger, ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}) });
+      const scorer = await loadScorer({
+        logger,
+        ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
+      });
       const input = await openInput(opts.input);
       const output = await openOutput(opts.output);
       const summary = await scoreStreams({ input, output, errors: process.stderr, scorer });
@@ -59,10 +62,16 @@ export function buildProgram(): Command {
 
   program
     .command('replay')
-    .description('re-read the dead-letter topic, re-validate, and republish what now passes (dry-run by default)')
+    .description(
+      're-read the dead-letter topic, re-validate, and republish what now passes (dry-run by default)',
+    )
     .option('--reason <code...>', 'only these reason codes (e.g. SCHEMA_INVALID)')
-    .addOption(new Option('--since <iso>', 'only dead letters written at or after this time').argParser(isoDate))
-    .addOption(new Option('--until <iso>', 'only dead letters written at or before this time').argParser(isoDate))
+    .addOption(
+      new Option('--since <iso>', 'only dead letters written at or after this time').argParser(isoDate),
+    )
+    .addOption(
+      new Option('--until <iso>', 'only dead letters written at or before this time').argParser(isoDate),
+    )
     .option('--apply', 'republish to the source topic (otherwise only count)', false)
     .action(async (opts: { reason?: string[]; since?: Date; until?: Date; apply: boolean }) => {
       const config = loadConfig(pipelineConfigSchema);

@@ -1,8 +1,9 @@
 // Reads: newline-delimited reports (a file or stdin). Writes: one decision record per valid line
 // (a file or stdout), each invalid line's error with its line number to stderr.
 // Guarantees: no servers needed; output order follows input order; exit 0 once the input is read through.
-import { createReadStream, createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Report } from '../../schemas/report.ts';

@@ -41,14 +41,27 @@ export const kafkaShape = {
     .min(1)
     .default('decisions.v1')
     .describe('topic of decision records, for downstream consumers'),
-  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3).describe('partitions per created topic'),
+  KAFKA_PARTITIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(3)
+    .describe('partitions per created topic'),
 } as const;
 
 export const clickhouseShape = {
-  CLICKHOUSE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8123').describe('ClickHouse HTTP URL'),
+  CLICKHOUSE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:8123')
+    .describe('ClickHouse HTTP URL'),
   CLICKHOUSE_USER: z.string().default('default').describe('ClickHouse user'),
   CLICKHOUSE_PASSWORD: z.string().default('').describe('ClickHouse password (secret: environment only)'),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('precursor_risk').describe('database'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('precursor_risk')
+    .describe('database'),
 } as const;
 
 export const pipelineConfigSchema = z
@@ -56,10 +69,32 @@ export const pipelineConfigSchema = z
     ...baseShape,
     ...kafkaShape,
     ...clickhouseShape,
-    KAFKA_GROUP_ID: z.string().min(1).default('precursor-risk-pipeline').describe('consumer group of the pipeline'),
-    SINK_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000).describe('flush after this many rows'),
-    SINK_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(250).describe('flush after this many ms'),
-    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('/metrics, /healthz, /readyz'),
+    KAFKA_GROUP_ID: z
+      .string()
+      .min(1)
+      .default('precursor-risk-pipeline')
+      .describe('consumer group of the pipeline'),
+    SINK_BATCH_ROWS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(5000)
+      .describe('flush after this many rows'),
+    SINK_FLUSH_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(60_000)
+      .default(250)
+      .describe('flush after this many ms'),
+    METRICS_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(9464)
+      .describe('/metrics, /healthz, /readyz'),
     RULES_DIR: z.string().min(1).optional().describe('rules directory (default: models/rules)'),
     MODELS_DIR: z.string().min(1).optional().describe('model registry directory (default: models)'),
   })
@@ -100,7 +135,10 @@ function pick(shape: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<st
 }
 
 /** Parses once and freezes. Throws ConfigError with a one-line message on the first bad variable. */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.output<S>> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<z.output<S>> {
   const result = schema.safeParse(pick(schema.shape, env));
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -7,10 +7,22 @@ export const ErrorCodes = {
   CLICKHOUSE_UNAVAILABLE: { retriable: true, summary: 'ClickHouse did not answer or refused the request' },
   CLICKHOUSE_QUERY: { retriable: false, summary: 'ClickHouse rejected a statement' },
   KAFKA_UNAVAILABLE: { retriable: true, summary: 'the Kafka broker could not be reached' },
-  MIGRATION_FAILED: { retriable: false, summary: 'a schema migration failed; later migrations were not applied' },
-  INFRA_FAILED: { retriable: false, summary: 'a local service (Kafka or ClickHouse) could not be installed or started' },
-  RULES_INVALID: { retriable: false, summary: 'a rules file failed validation; the previous rules stay active' },
-  MODEL_INVALID: { retriable: false, summary: 'model artifacts are missing or do not match the feature schema' },
+  MIGRATION_FAILED: {
+    retriable: false,
+    summary: 'a schema migration failed; later migrations were not applied',
+  },
+  INFRA_FAILED: {
+    retriable: false,
+    summary: 'a local service (Kafka or ClickHouse) could not be installed or started',
+  },
+  RULES_INVALID: {
+    retriable: false,
+    summary: 'a rules file failed validation; the previous rules stay active',
+  },
+  MODEL_INVALID: {
+    retriable: false,
+    summary: 'model artifacts are missing or do not match the feature schema',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

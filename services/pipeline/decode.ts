@@ -1,7 +1,7 @@
 // Reads: the raw bytes of one Kafka message. Writes: a validated Report, or a dead-letter verdict.
 // Guarantees: never throws on bad input; every rejection has a stable reason code and a detail
 // a person can act on. The same function serves the stream, the batch CLI and DLQ replay.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MAX_MESSAGE_BYTES, type Report, reportSchema, SCHEMA_VERSION } from '../../schemas/report.ts';
 
 export const DEAD_LETTER_REASONS = {
@@ -38,11 +38,19 @@ export function decodeText(text: string): DecodeResult {
     return { ok: false, reason: 'INVALID_JSON', detail: (err as Error).message };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: 'NOT_AN_OBJECT', detail: `got ${Array.isArray(value) ? 'array' : typeof value}` };
+    return {
+      ok: false,
+      reason: 'NOT_AN_OBJECT',
+      detail: `got ${Array.isArray(value) ? 'array' : typeof value}`,
+    };
   }
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
   if (version !== SCHEMA_VERSION) {
-    return { ok: false, reason: 'UNKNOWN_SCHEMA_VERSION', detail: `schemaVersion ${JSON.stringify(version)}` };
+    return {
+      ok: false,
+      reason: 'UNKNOWN_SCHEMA_VERSION',
+      detail: `schemaVersion ${JSON.stringify(version)}`,
+    };
   }
   const parsed = reportSchema.safeParse(value);
   if (!parsed.success) return { ok: false, reason: 'SCHEMA_INVALID', detail: describeIssues(parsed.error) };
@@ -50,7 +58,8 @@ export function decodeText(text: string): DecodeResult {
 }
 
 export function decodeMessage(value: Buffer | null): DecodeResult {
-  if (value === null || value.length === 0) return { ok: false, reason: 'EMPTY', detail: 'null or empty value' };
+  if (value === null || value.length === 0)
+    return { ok: false, reason: 'EMPTY', detail: 'null or empty value' };
   if (value.length > MAX_MESSAGE_BYTES) {
     return { ok: false, reason: 'TOO_LARGE', detail: `${value.length} bytes > ${MAX_MESSAGE_BYTES}` };
   }

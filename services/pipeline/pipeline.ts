@@ -17,7 +17,13 @@ import {
   type KafkaOrigin,
 } from '../storage/decision-rows.ts';
 import { decodeMessage } from './decode.ts';
-import { type Consumer, createConsumer, createProducer, type EachBatchPayload, type Producer } from './kafka.ts';
+import {
+  type Consumer,
+  createConsumer,
+  createProducer,
+  type EachBatchPayload,
+  type Producer,
+} from './kafka.ts';
 import type { PipelineMetrics } from './metrics.ts';
 
 export interface PipelineOptions {
@@ -49,7 +55,13 @@ interface Chunk {
   deadStored: boolean;
 }
 
-const emptyChunk = (): Chunk => ({ rows: [], dead: [], offsets: new Map(), dlqSent: false, deadStored: false });
+const emptyChunk = (): Chunk => ({
+  rows: [],
+  dead: [],
+  offsets: new Map(),
+  dlqSent: false,
+  deadStored: false,
+});
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
 
@@ -116,12 +128,19 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
 
   async function commit(chunk: Chunk): Promise<void> {
     if (chunk.offsets.size === 0 || consumer === undefined) return;
-    const offsets = [...chunk.offsets].map(([partition, offset]) => ({ topic: opts.topic, partition, offset }));
+    const offsets = [...chunk.offsets].map(([partition, offset]) => ({
+      topic: opts.topic,
+      partition,
+      offset,
+    }));
     try {
       await consumer.commitOffsets(offsets);
     } catch (err) {
       // Rows are stored; a lost commit (e.g. after a rebalance) only means a re-delivery, deduplicated at read.
-      log.warn({ err, offsets }, 'offset commit failed; the stored rows will be re-delivered and deduplicated');
+      log.warn(
+        { err, offsets },
+        'offset commit failed; the stored rows will be re-delivered and deduplicated',
+      );
     }
   }
 
@@ -133,7 +152,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       log.warn({ err }, 'sink cannot store; pausing consumption and retrying');
       consumer?.pause([{ topic: opts.topic }]);
     } else if (Date.now() - outageSince > 60_000 && backoffMs >= maxBackoffMs) {
-      log.error({ err, downForMs: Date.now() - outageSince }, 'sink still cannot store; operator action needed');
+      log.error(
+        { err, downForMs: Date.now() - outageSince },
+        'sink still cannot store; operator action needed',
+      );
     }
     clearTimeout(retryTimer);
     retryTimer = setTimeout(() => void flush(), backoffMs);
@@ -218,7 +240,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
     pending.offsets.set(batch.partition, nextOffset(last));
     resolveOffset(last);
-    metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    metrics.consumerLag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Number(batch.offsetLag()),
+    );
     metrics.bufferedRows.set(chunkSize(pending));
     if (chunkSize(pending) >= opts.batchRows && outageSince === undefined) await flush();
     await heartbeat();
@@ -260,7 +285,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           await new Promise((r) => setTimeout(r, Math.min(backoffMs, 500)));
         }
         if (failed !== undefined || chunkSize(pending) > 0) {
-          log.warn('shutdown before the sink stored everything; those offsets stay uncommitted and will be re-read');
+          log.warn(
+            'shutdown before the sink stored everything; those offsets stay uncommitted and will be re-read',
+          );
         }
       } finally {
         clearTimeout(retryTimer);

@@ -60,7 +60,12 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<ReplaySumm
       eachBatch: async ({ batch }) => {
         const end = ends.get(batch.partition);
         if (end === undefined) return;
-        const out: { topic: string; key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+        const out: {
+          topic: string;
+          key: Buffer | null;
+          value: Buffer | null;
+          headers: Record<string, string>;
+        }[] = [];
         for (const m of batch.messages) {
           if (BigInt(m.offset) >= end) break;
           summary.scanned++;
@@ -101,11 +106,14 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<ReplaySumm
         }
       },
     });
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), opts.timeoutMs ?? 60_000).unref());
+    const timeout = new Promise<'timeout'>((r) =>
+      setTimeout(() => r('timeout'), opts.timeoutMs ?? 60_000).unref(),
+    );
     const outcome = await Promise.race([done, timeout]);
     await consumer.disconnect();
     await producer?.disconnect();
-    if (outcome === 'timeout') log.warn({ remaining: [...remaining] }, 'replay stopped before the end of the topic');
+    if (outcome === 'timeout')
+      log.warn({ remaining: [...remaining] }, 'replay stopped before the end of the topic');
     return summary;
   } finally {
     await admin.deleteGroups([groupId]).catch(() => undefined);

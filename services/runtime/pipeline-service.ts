@@ -3,10 +3,10 @@
 // within 10 s (see Pipeline.stop).
 import type { PipelineConfig } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
-import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { createKafka } from '../pipeline/kafka.ts';
 import { createPipelineMetrics } from '../pipeline/metrics.ts';
 import { buildOpsApp } from '../pipeline/ops-http.ts';
+import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { createClickHouse } from '../storage/clickhouse.ts';
 import { type LoadedScorer, loadScorer } from './load-scorer.ts';
 

@@ -12,7 +12,12 @@ export interface KafkaOrigin {
 
 export type DecisionRow = Record<string, string | number | string[] | number[]>;
 
-export function decisionRow(decision: Decision, report: Report, rawJson: string, origin: KafkaOrigin): DecisionRow {
+export function decisionRow(
+  decision: Decision,
+  report: Report,
+  rawJson: string,
+  origin: KafkaOrigin,
+): DecisionRow {
   const c = report.consignment;
   const scoredAt = new Date(decision.scoredAt);
   return {

@@ -5,11 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureClickHouse, stopClickHouse } from '../../infra/clickhouse/clickhouse.ts';
 import { PROJECT_ROOT } from '../../infra/cli.ts';
+import { ensureClickHouse, stopClickHouse } from '../../infra/clickhouse/clickhouse.ts';
 import { deadLetterReasons, expectedReasons, storedCounts } from '../support/counts.ts';
-import { createTestDatabase, createTestTopics, infraConfig, type TestDatabase, waitFor } from '../support/env.ts';
-import { type PipelineProcess, publish, startPipelineProcess, waitForGroupCaughtUp } from '../support/processes.ts';
+import {
+  createTestDatabase,
+  createTestTopics,
+  infraConfig,
+  type TestDatabase,
+  waitFor,
+} from '../support/env.ts';
+import { publish, startPipelineProcess, waitForGroupCaughtUp } from '../support/processes.ts';
 import { mixedStream } from '../support/reports.ts';
 
 const log = () => undefined;
@@ -60,7 +66,13 @@ describe('pipeline under failure (real processes, Kafka and ClickHouse)', () => 
     const { db, topics, messages, spawnPipeline } = await setUp(10_000);
     const first = spawnPipeline();
     await publish(topics.topic, messages);
-    await waitFor('some rows stored', () => storedCounts(db), (c) => c.rawDecisions > 0, 60_000, 20);
+    await waitFor(
+      'some rows stored',
+      () => storedCounts(db),
+      (c) => c.rawDecisions > 0,
+      60_000,
+      20,
+    );
     expect(await first.kill('SIGKILL')).toBe(null);
     const stored = await storedCounts(db);
     const second = spawnPipeline();
@@ -77,7 +89,13 @@ describe('pipeline under failure (real processes, Kafka and ClickHouse)', () => 
     const { db, topics, messages, spawnPipeline } = await setUp(10_000);
     const p = spawnPipeline();
     await publish(topics.topic, messages.slice(0, 5000));
-    await waitFor('first rows stored', () => storedCounts(db), (c) => c.rawDecisions > 0, 60_000, 50);
+    await waitFor(
+      'first rows stored',
+      () => storedCounts(db),
+      (c) => c.rawDecisions > 0,
+      60_000,
+      50,
+    );
     await stopClickHouse({ root: PROJECT_ROOT, log });
     cleanup.push(() =>
       ensureClickHouse({

@@ -35,7 +35,11 @@ describe('stream pipeline (real Kafka and ClickHouse)', () => {
     topics = await createTestTopics(3);
     const scorer = await loadScorer({ logger: testLogger });
     pipeline = createPipeline({
-      kafka: createKafka({ brokers: infraConfig.KAFKA_BROKERS, clientId: 'test-pipeline', logger: testLogger }),
+      kafka: createKafka({
+        brokers: infraConfig.KAFKA_BROKERS,
+        clientId: 'test-pipeline',
+        logger: testLogger,
+      }),
       clickhouse: db.client,
       scorer,
       logger: testLogger,
@@ -78,7 +82,10 @@ describe('stream pipeline (real Kafka and ClickHouse)', () => {
   });
 
   it('puts the original bytes and provenance headers on the dead-letter topic', async () => {
-    const kafka = new kafkajs.Kafka({ brokers: [...infraConfig.KAFKA_BROKERS], logLevel: kafkajs.logLevel.NOTHING });
+    const kafka = new kafkajs.Kafka({
+      brokers: [...infraConfig.KAFKA_BROKERS],
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `${topics.groupId}.dlq-reader` });
     await consumer.connect();
     await consumer.subscribe({ topic: topics.dlqTopic, fromBeginning: true });
@@ -91,10 +98,17 @@ describe('stream pipeline (real Kafka and ClickHouse)', () => {
         seen.push({ value: message.value, headers });
       },
     });
-    await waitFor('DLQ read', async () => seen.length, (n) => n >= malformedCount, 60_000);
+    await waitFor(
+      'DLQ read',
+      async () => seen.length,
+      (n) => n >= malformedCount,
+      60_000,
+    );
     await consumer.disconnect();
     expect(seen.length).toBe(malformedCount);
-    const originals = new Set(messages.filter((m) => m.expectedReason).map((m) => m.value.toString('base64')));
+    const originals = new Set(
+      messages.filter((m) => m.expectedReason).map((m) => m.value.toString('base64')),
+    );
     for (const s of seen) {
       expect(originals.has(s.value!.toString('base64'))).toBe(true);
       expect(s.headers['dlq-source-topic']).toBe(topics.topic);

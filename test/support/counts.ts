@@ -21,7 +21,9 @@ export async function deadLetterReasons(db: TestDatabase): Promise<Record<string
   return Object.fromEntries(rows.map((r) => [r.reason, Number(r.n)]));
 }
 
-export function expectedReasons(messages: readonly { expectedReason: string | null }[]): Record<string, number> {
+export function expectedReasons(
+  messages: readonly { expectedReason: string | null }[],
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of messages) if (m.expectedReason) out[m.expectedReason] = (out[m.expectedReason] ?? 0) + 1;
   return out;

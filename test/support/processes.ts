@@ -64,7 +64,11 @@ export async function publish(topic: string, messages: readonly TestMessage[], c
 }
 
 /** Resolves when the group's committed offsets reach the end of every partition of the topic. */
-export async function waitForGroupCaughtUp(groupId: string, topic: string, timeoutMs = 120_000): Promise<void> {
+export async function waitForGroupCaughtUp(
+  groupId: string,
+  topic: string,
+  timeoutMs = 120_000,
+): Promise<void> {
   const kafka = new kafkajs.Kafka({
     clientId: 'test-lag',
     brokers: [...infraConfig.KAFKA_BROKERS],

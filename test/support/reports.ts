@@ -35,9 +35,19 @@ export function validReport(run: string, i: number): { key: string; messageId: s
   return { key: base.consignment.consignmentId, messageId: base.messageId, json: JSON.stringify(base) };
 }
 
-const MALFORMED_KINDS = ['INVALID_JSON', 'SCHEMA_INVALID', 'UNKNOWN_SCHEMA_VERSION', 'TOO_LARGE', 'NOT_AN_OBJECT'] as const;
+const MALFORMED_KINDS = [
+  'INVALID_JSON',
+  'SCHEMA_INVALID',
+  'UNKNOWN_SCHEMA_VERSION',
+  'TOO_LARGE',
+  'NOT_AN_OBJECT',
+] as const;
 
-export function malformed(run: string, i: number, kind = MALFORMED_KINDS[i % MALFORMED_KINDS.length]!): TestMessage {
+export function malformed(
+  run: string,
+  i: number,
+  kind = MALFORMED_KINDS[i % MALFORMED_KINDS.length]!,
+): TestMessage {
   const good = validReport(run, i);
   const obj = JSON.parse(good.json);
   let value: Buffer;

@@ -1,0 +1,301 @@
+// `npm run bench`: throughput, latency and memory of the stream path on the real Kafka and
+// ClickHouse, every figure next to a baseline taken in the same run over the same messages.
+// Writes BENCHMARKS.md (figures, ratios, command, machine). Needs `npm run infra:up` first.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import kafkajs from 'kafkajs';
+import { migrateDatabase } from '../infra/cli.ts';
+import { ensureTopics } from '../infra/topics.ts';
+import { reportSchema } from '../schemas/report.ts';
+import { infraConfigSchema, loadConfig } from '../services/common/config.ts';
+import { createRootLogger } from '../services/common/logger.ts';
+import { generateReports } from '../services/generator/index.ts';
+import { decodeMessage } from '../services/pipeline/decode.ts';
+import { createKafka } from '../services/pipeline/kafka.ts';
+import { createPipelineMetrics } from '../services/pipeline/metrics.ts';
+import { createPipeline } from '../services/pipeline/pipeline.ts';
+import { loadScorer } from '../services/runtime/load-scorer.ts';
+import { createClickHouse, queryRows } from '../services/storage/clickhouse.ts';
+import { decisionRow } from '../services/storage/decision-rows.ts';
+import { identifier } from '../services/storage/sql.ts';
+import { extraSections } from './sections.ts';
+
+const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const config = loadConfig(infraConfigSchema);
+const logger = createRootLogger('warn');
+const tag = randomBytes(3).toString('hex');
+const rss = () => process.memoryUsage().rss;
+let peakRss = rss();
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rss())), 50);
+
+const kafkaClient = () =>
+  new kafkajs.Kafka({
+    clientId: 'bench',
+    brokers: [...config.KAFKA_BROKERS],
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+
+async function produce(topic: string, values: { key: string; value: Buffer }[]) {
+  const producer = kafkaClient().producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  await producer.connect();
+  for (let i = 0; i < values.length; i += 1000) {
+    await producer.send({ topic, acks: -1, messages: values.slice(i, i + 1000) });
+  }
+  await producer.disconnect();
+}
+
+async function rawConsumeRate(topic: string): Promise<number> {
+  const consumer = kafkaClient().consumer({
+    groupId: `bench-raw-${tag}`,
+    maxWaitTimeInMs: 100,
+    maxBytes: 16 << 20,
+    maxBytesPerPartition: 4 << 20,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let n = 0;
+  let t0 = 0;
+  const done = new Promise<number>((resolve) => {
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (t0 === 0) t0 = performance.now();
+        n += batch.messages.length;
+        if (n >= N) resolve(performance.now());
+      },
+    });
+  });
+  const t1 = await done;
+  await consumer.disconnect();
+  return N / ((t1 - t0) / 1000);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function main() {
+  const started = Date.now();
+  const { reports } = generateReports({ count: N, seed: 7 });
+  const messages = reports.map((r) => ({
+    key: r.consignment.consignmentId,
+    value: Buffer.from(JSON.stringify(r)),
+  }));
+  const avgBytes = messages.reduce((s, m) => s + m.value.length, 0) / N;
+  const topic = `bench.manifests.${tag}`;
+  await ensureTopics({
+    brokers: [...config.KAFKA_BROKERS],
+    topics: [
+      { topic, numPartitions: 3 },
+      { topic: `${topic}.dlq`, numPartitions: 3 },
+      { topic: `${topic}.lat`, numPartitions: 3 },
+      { topic: `${topic}.lat.dlq`, numPartitions: 3 },
+    ],
+  });
+  await produce(topic, messages);
+  const database = `bench_${tag}`;
+  await migrateDatabase(config, database);
+  const ch = createClickHouse({
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+  });
+  const count = async (table: string) =>
+    Number(
+      (
+        await queryRows<{ n: string }>(ch, `SELECT count() AS n FROM ${identifier(`${database}.${table}`)}`)
+      )[0]?.n ?? 0,
+    );
+
+  // 1. Baseline: raw kafkajs eachBatch consumption.
+  const rawConsume = await rawConsumeRate(topic);
+
+  // 2. Decode: JSON.parse + zod validation (and JSON.parse alone, for reference).
+  let t = performance.now();
+  for (const m of messages) JSON.parse(m.value.toString('utf8'));
+  const parseOnly = N / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (const m of messages) decodeMessage(m.value);
+  const decodeRate = N / ((performance.now() - t) / 1000);
+
+  // 3. Scoring alone (the judgement stage), batches of 256.
+  const scorer = await loadScorer({ logger });
+  const parsed = reports.map((r) => reportSchema.parse(r));
+  t = performance.now();
+  const decisions = [];
+  for (let i = 0; i < parsed.length; i += 256)
+    decisions.push(...scorer.scoreBatch(parsed.slice(i, i + 256), new Date()));
+  const scoreRate = N / ((performance.now() - t) / 1000);
+
+  // 4. Raw @clickhouse/client insert of the same rows (5,000 a batch).
+  const rows = decisions.map((d, i) =>
+    decisionRow(d, parsed[i]!, messages[i]!.value.toString('utf8'), {
+      topic,
+      partition: 0,
+      offset: String(i),
+    }),
+  );
+  t = performance.now();
+  for (let i = 0; i < rows.length; i += 5000) {
+    await ch.insert({
+      table: `${database}.decisions_raw`,
+      values: rows.slice(i, i + 5000),
+      format: 'JSONEachRow',
+    });
+  }
+  const rawInsert = N / ((performance.now() - t) / 1000);
+  await ch.command({ query: `TRUNCATE TABLE ${identifier(`${database}.decisions_raw`)}` });
+
+  // 5. End to end: consume → validate → score → insert, until every row is queryable.
+  const metrics = createPipelineMetrics({ defaultMetrics: false });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-pipeline', logger });
+  const pipeline = createPipeline({
+    kafka,
+    clickhouse: ch,
+    scorer,
+    logger,
+    metrics,
+    topic,
+    dlqTopic: `${topic}.dlq`,
+    groupId: `bench-e2e-${tag}`,
+    database,
+    batchRows: 5000,
+    flushMs: 250,
+  });
+  t = performance.now();
+  await pipeline.start();
+  while ((await count('decisions_raw')) < N) await new Promise((r) => setTimeout(r, 50));
+  const e2e = N / ((performance.now() - t) / 1000);
+  await pipeline.stop();
+
+  // 6. Latency from Kafka append to queryable, at half the end-to-end rate, for 20 s.
+  const latTopic = `${topic}.lat`;
+  const rate = Math.max(100, Math.floor(e2e / 2));
+  const latPipeline = createPipeline({
+    kafka,
+    clickhouse: ch,
+    scorer,
+    logger,
+    metrics: createPipelineMetrics({ defaultMetrics: false }),
+    topic: latTopic,
+    dlqTopic: `${latTopic}.dlq`,
+    groupId: `bench-lat-${tag}`,
+    database,
+    batchRows: 5000,
+    flushMs: 100,
+  });
+  await latPipeline.start();
+  const producer = kafkaClient().producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const sentAt = new Map<string, number>();
+  const seenAt = new Map<string, number>();
+  const latSeconds = 20;
+  const { reports: latReports } = generateReports({ count: rate * latSeconds, seed: 8 });
+  let polling = true;
+  let latEnd = Number.POSITIVE_INFINITY;
+  const poller = (async () => {
+    let since = 0;
+    while (polling || seenAt.size < sentAt.size) {
+      const got = await queryRows<{ messageId: string; ms: string }>(
+        ch,
+        `SELECT messageId, insertedAtMs AS ms FROM ${identifier(`${database}.decisions_raw`)} WHERE kafkaTopic = '${latTopic}' AND insertedAtMs >= ${since}`,
+      );
+      const now = Date.now();
+      for (const r of got) if (!seenAt.has(r.messageId)) seenAt.set(r.messageId, now);
+      since = Math.max(since, ...got.map((r) => Number(r.ms) - 1));
+      if (!polling && Date.now() > latEnd + 30_000) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const tick = 50;
+  const perTick = Math.max(1, Math.round((rate * tick) / 1000));
+  const latStart = Date.now();
+  for (let i = 0; i < latReports.length; i += perTick) {
+    const slice = latReports.slice(i, i + perTick);
+    const now = Date.now();
+    for (const r of slice) sentAt.set(r.messageId, now);
+    await producer.send({
+      topic: latTopic,
+      acks: 1,
+      messages: slice.map((r) => ({ key: r.consignment.consignmentId, value: JSON.stringify(r) })),
+    });
+    const next = latStart + ((i + perTick) / perTick) * tick;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+  }
+  latEnd = Date.now();
+  polling = false;
+  await poller;
+  await producer.disconnect();
+  await latPipeline.stop();
+  const lat = [...sentAt]
+    .filter(([id]) => seenAt.has(id))
+    .map(([id, s]) => seenAt.get(id)! - s)
+    .sort((a, b) => a - b);
+
+  const extra = await extraSections({ reports: parsed, scorer });
+  clearInterval(rssTimer);
+  await ch.command({ query: `DROP DATABASE IF EXISTS ${identifier(database)}` });
+  await ch.close();
+
+  const f = (x: number) => Math.round(x).toLocaleString('en-US');
+  const r2 = (x: number) => x.toFixed(2);
+  const table = [
+    ['raw kafkajs eachBatch consume (baseline)', `${f(rawConsume)} msg/s`, '1.00'],
+    ['JSON.parse only', `${f(parseOnly)} msg/s`, r2(parseOnly / rawConsume)],
+    ['JSON.parse + zod validation', `${f(decodeRate)} msg/s`, r2(decodeRate / rawConsume)],
+    [
+      'scoring (rules + matching + model), batch 256',
+      `${f(scoreRate)} reports/s`,
+      r2(scoreRate / rawConsume),
+    ],
+    [
+      'raw @clickhouse/client insert, 5,000-row batches',
+      `${f(rawInsert)} rows/s`,
+      r2(rawInsert / rawConsume),
+    ],
+    [
+      '**end to end** (consume → validate → score → insert, rows queryable)',
+      `${f(e2e)} msg/s`,
+      `**${r2(e2e / rawConsume)}** (target ≥ 0.45)`,
+    ],
+  ];
+  const md = `# Benchmarks
+
+Produced by \`npm run bench\` (\`BENCH_MESSAGES=${N}\`), ${new Date().toISOString().slice(0, 10)}, in ${((Date.now() - started) / 1000).toFixed(0)} s.
+Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.
+Kafka 3.9.1 (single KRaft node, loopback), ClickHouse from Debian (18.16), scorer rules ${scorer.rulesVersion}, model ${scorer.modelVersion}.
+Messages: ${f(N)} synthetic reports (generator seed 7), ${f(avgBytes)} bytes each on average, one topic of 3 partitions.
+Every ratio is against the raw-consume baseline measured in the same run over the same messages.
+
+## Throughput
+
+| stage | rate | ratio to raw consume |
+|---|---|---|
+${table.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+## Latency, Kafka append → row queryable in ClickHouse
+
+At ${f(rate)} msg/s (half the end-to-end rate) for ${latSeconds} s; ${f(lat.length)} of ${f(sentAt.size)} messages observed by a 20 ms poller (its interval is included in the figures).
+
+| p50 | p99 | max | target |
+|---|---|---|---|
+| ${f(percentile(lat, 50))} ms | ${f(percentile(lat, 99))} ms | ${f(lat.at(-1) ?? Number.NaN)} ms | p99 ≤ 1,500 ms |
+
+## Memory
+
+Peak RSS of the benchmark process (pipeline, scorer, ${f(N)} reports held in memory): **${(peakRss / 2 ** 20).toFixed(0)} MiB** (target ≤ 1,024 MiB).
+
+${extra}
+`;
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), md);
+  process.stdout.write(md);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

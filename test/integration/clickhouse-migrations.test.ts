@@ -1,0 +1,262 @@
+// Migrations against a real ClickHouse (CLICKHOUSE_URL, default http://127.0.0.1:8123), in a
+// throwaway database: applied once, re-runs change nothing, and the `decisions` view shows one
+// row per messageId even when a message was inserted twice (two parts, merges stopped).
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from '../../infra/clickhouse/migrate.ts';
+import { PrecursorRiskError } from '../../services/common/errors.ts';
+import { identifier, sql } from '../../services/storage/sql.ts';
+
+const url = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+const database = `pr_test_${randomBytes(6).toString('hex')}`;
+const db = identifier(database);
+const logs: string[] = [];
+const log = (m: string) => logs.push(m);
+let client: ClickHouseClient;
+let tmpDirs: string[] = [];
+
+async function rows<T>(query: string): Promise<T[]> {
+  const rs = await client.query({ query, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+async function count(query: string): Promise<number> {
+  const [r] = await rows<{ c: number | string }>(query);
+  return Number(r?.c);
+}
+
+async function migrationsCopy(extra: Record<string, string>, edit?: (file: string, text: string) => string) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pr-migrations-'));
+  tmpDirs.push(dir);
+  for (const m of await readMigrations()) {
+    await fs.writeFile(path.join(dir, m.file), edit ? edit(m.file, m.text) : m.text);
+  }
+  for (const [file, text] of Object.entries(extra)) await fs.writeFile(path.join(dir, file), text);
+  return dir;
+}
+
+function decision(insertedAtMs: number, lane: 'GREEN' | 'YELLOW' | 'RED') {
+  const record = { messageId: 'msg-0001', lane };
+  return {
+    messageId: 'msg-0001',
+    consignmentId: 'MAEU123456789',
+    documentType: 'MANIFEST',
+    reportingCountry: 'CA',
+    sourceSystem: 'CBSA-ACI',
+    mode: 'AIR',
+    filedAt: '2026-02-10T08:15:00Z',
+    scoredAt: '2026-02-10T08:15:01.204Z',
+    scoredAtMs: Date.parse('2026-02-10T08:15:01.204Z'),
+    riskScore: 0.93,
+    lane,
+    flagged: lane === 'GREEN' ? 0 : 1,
+    modelScore: 0.71,
+    modelVersion: 'model-test',
+    rulesVersion: 'rules-test',
+    portOfLoading: 'CNSHA',
+    portOfDischarge: 'CAYVR',
+    originCountry: 'CN',
+    destinationCountry: 'CA',
+    transshipmentPorts: ['HKHKG'],
+    shipperName: 'Shipper\'s "Co" \\ Ltd',
+    consigneeName: 'Consignee Inc',
+    hsCodes: ['293339'],
+    'ruleHits.ruleId': ['controlled-substance-cas', 'route-risk'],
+    'ruleHits.weight': [0.9, 0.2],
+    'ruleHits.explanation': ['CAS 40064-34-4 is a salt of 4-piperidone', 'transshipment via HKHKG'],
+    'ruleHits.goodsLine': [1, 0],
+    'substances.name': ['4-piperidone'],
+    'substances.cas': ['41661-47-6'],
+    'substances.matchedBy': ['CAS'],
+    'substances.listing': ['UN-1988-TABLE-I'],
+    'substances.goodsLine': [1],
+    'topFeatures.feature': ['cas_hit', 'route'],
+    'topFeatures.contribution': [0.12, 0.03],
+    record: JSON.stringify(record),
+    report: JSON.stringify({ schemaVersion: 1, messageId: 'msg-0001' }),
+    kafkaTopic: 'manifests.v1',
+    kafkaPartition: 0,
+    kafkaOffset: 42,
+    insertedAtMs,
+  };
+}
+
+beforeAll(() => {
+  client = createClient({
+    url,
+    username: process.env.CLICKHOUSE_USER ?? 'default',
+    password: process.env.CLICKHOUSE_PASSWORD ?? '',
+    log: { level: ClickHouseLogLevel.OFF }, // the failing statements below are expected
+  });
+});
+
+afterAll(async () => {
+  await client.command({ query: sql`DROP DATABASE IF EXISTS ${db}`.text });
+  await client.close();
+  for (const dir of tmpDirs) await fs.rm(dir, { recursive: true, force: true });
+  tmpDirs = [];
+});
+
+describe('ClickHouse migrations', () => {
+  it('apply once, and a second run changes nothing', async () => {
+    const files = (await readMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => m.file);
+    expect(files[0]).toBe('001_decisions.sql');
+
+    const first = await migrate({ client, database, log });
+    expect(first.applied).toEqual(files);
+    expect(first.skipped).toEqual([]);
+
+    const second = await migrate({ client, database, log });
+    expect(second.applied).toEqual([]);
+    expect(second.skipped).toEqual(files);
+
+    const recorded = await rows<{ version: number; name: string }>(
+      sql`SELECT version, name FROM ${identifier(`${database}.schema_migrations`)} ORDER BY version`.text,
+    );
+    expect(recorded.map((r) => Number(r.version))).toEqual(files.map((f) => Number(f.slice(0, 3))));
+
+    const tables = await rows<{ name: string; engine: string }>(
+      sql`SELECT name, engine FROM system.tables WHERE database = ${database} ORDER BY name`.text,
+    );
+    expect(Object.fromEntries(tables.map((t) => [t.name, t.engine]))).toEqual({
+      dead_letters: 'MergeTree',
+      dead_letters_dedup: 'View',
+      decisions: 'View',
+      decisions_raw: 'ReplacingMergeTree',
+      schema_migrations: 'MergeTree',
+    });
+  });
+
+  it('decisions shows one row per messageId after a re-delivery', async () => {
+    const raw = identifier(`${database}.decisions_raw`);
+    const view = identifier(`${database}.decisions`);
+    // Keep the two inserts in two parts, so the view (not a background merge) must deduplicate.
+    await client.command({ query: sql`SYSTEM STOP MERGES ${raw}`.text });
+    try {
+      for (const [ms, lane] of [
+        [1_000, 'YELLOW'],
+        [2_000, 'RED'],
+      ] as const) {
+        await client.insert({
+          table: `${database}.decisions_raw`,
+          values: [decision(ms, lane)],
+          format: 'JSONEachRow',
+          clickhouse_settings: { date_time_input_format: 'best_effort' },
+        });
+      }
+      expect(await count(sql`SELECT count() AS c FROM ${raw}`.text)).toBe(2);
+      expect(await count(sql`SELECT count() AS c FROM ${view}`.text)).toBe(1);
+
+      const [row] = await rows<Record<string, unknown>>(
+        sql`SELECT * FROM ${view} WHERE messageId = ${'msg-0001'}`.text,
+      );
+      expect(row).toMatchObject({
+        messageId: 'msg-0001',
+        consignmentId: 'MAEU123456789',
+        documentType: 'MANIFEST',
+        filedAt: '2026-02-10 08:15:00',
+        scoredAt: '2026-02-10 08:15:01',
+        riskScore: 0.93,
+        lane: 'RED', // the later insert wins
+        flagged: 1,
+        modelScore: 0.71,
+        modelVersion: 'model-test',
+        rulesVersion: 'rules-test',
+        shipperName: 'Shipper\'s "Co" \\ Ltd',
+        'ruleHits.ruleId': ['controlled-substance-cas', 'route-risk'],
+        'substances.cas': ['41661-47-6'],
+        'topFeatures.contribution': [0.12, 0.03],
+      });
+      expect(Number(row?.insertedAtMs)).toBe(2_000);
+
+      const lanes = await rows<{ lane: string; c: number | string }>(
+        sql`SELECT lane, count() AS c FROM ${view} GROUP BY lane`.text,
+      );
+      expect(lanes.map((l) => [l.lane, Number(l.c)])).toEqual([['RED', 1]]);
+      // A filter on a superseded value must not resurface the old row (WHERE applies after FINAL).
+      expect(await count(sql`SELECT count() AS c FROM ${view} WHERE lane = ${'YELLOW'}`.text)).toBe(0);
+
+      expect(
+        await count(sql`SELECT count() AS c FROM ${view} WHERE has(substances.cas, ${'41661-47-6'})`.text),
+      ).toBe(1);
+      const hits = await rows<{ messageId: string; ruleId: string; weight: number }>(
+        sql`SELECT messageId, r.ruleId AS ruleId, r.weight AS weight FROM ${view} ARRAY JOIN ruleHits AS r ORDER BY ruleId`
+          .text,
+      );
+      expect(hits).toEqual([
+        { messageId: 'msg-0001', ruleId: 'controlled-substance-cas', weight: 0.9 },
+        { messageId: 'msg-0001', ruleId: 'route-risk', weight: 0.2 },
+      ]);
+    } finally {
+      await client.command({ query: sql`SYSTEM START MERGES ${raw}`.text });
+    }
+  });
+
+  it('dead_letters_dedup keeps one row per source offset', async () => {
+    const base = {
+      kafkaTopic: 'manifests.v1',
+      kafkaPartition: 2,
+      kafkaOffset: 7,
+      messageKey: 'k',
+      reason: 'INVALID_JSON',
+      detail: 'Unexpected token',
+      sizeBytes: 3,
+      valueBase64: Buffer.from('{x').toString('base64'),
+    };
+    for (const receivedAt of ['2026-01-31T23:59:59Z', '2026-02-01T00:00:05Z']) {
+      await client.insert({
+        table: `${database}.dead_letters`,
+        values: [{ ...base, receivedAt }],
+        format: 'JSONEachRow',
+        clickhouse_settings: { date_time_input_format: 'best_effort' },
+      });
+    }
+    const dedup = await rows<{ receivedAt: string }>(
+      sql`SELECT receivedAt FROM ${identifier(`${database}.dead_letters_dedup`)}`.text,
+    );
+    expect(dedup).toEqual([{ receivedAt: '2026-01-31 23:59:59' }]);
+  });
+
+  it('refuses an applied migration whose file changed, naming the file', async () => {
+    const dir = await migrationsCopy({}, (_file, text) => `${text}\n-- edited after it was applied\n`);
+    const err = await migrate({ client, database, dir, log }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrecursorRiskError);
+    expect((err as PrecursorRiskError).code).toBe('MIGRATION_FAILED');
+    expect((err as PrecursorRiskError).message).toContain('001_decisions.sql');
+  });
+
+  it('stops at a failing statement, naming file and statement, and records nothing for it', async () => {
+    const dir = await migrationsCopy({
+      '900_broken.sql':
+        'CREATE TABLE IF NOT EXISTS {{database}}.ok_table (a UInt8) ENGINE = MergeTree ORDER BY a;\n' +
+        'SELEC nonsense;\n',
+      '901_never.sql':
+        'CREATE TABLE IF NOT EXISTS {{database}}.never (a UInt8) ENGINE = MergeTree ORDER BY a;\n',
+    });
+    const err = await migrate({ client, database, dir, log }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrecursorRiskError);
+    expect((err as PrecursorRiskError).code).toBe('MIGRATION_FAILED');
+    expect((err as PrecursorRiskError).message).toMatch(/900_broken\.sql: statement 2 of 2 failed/);
+    expect((err as PrecursorRiskError).message).toContain('SELEC nonsense');
+
+    const versions = await rows<{ version: number }>(
+      sql`SELECT version FROM ${identifier(`${database}.schema_migrations`)} WHERE version >= ${900}`.text,
+    );
+    expect(versions).toEqual([]);
+    expect(
+      await count(
+        sql`SELECT count() AS c FROM system.tables WHERE database = ${database} AND name = ${'never'}`.text,
+      ),
+    ).toBe(0);
+  });
+
+  it('rejects an unsafe database name before any SQL is sent', async () => {
+    const err = await migrate({ client, database: 'x;DROP DATABASE y', log }).catch((e: unknown) => e);
+    expect((err as PrecursorRiskError).code).toBe('MIGRATION_FAILED');
+    expect((err as Error).cause).toBeInstanceOf(TypeError);
+  });
+});

@@ -1,0 +1,123 @@
+// Property: for any string, `SELECT <literal(s)>` returns exactly s from a real ClickHouse server.
+// Needs ClickHouse at CLICKHOUSE_URL (default http://127.0.0.1:8123); `npm run infra:up` starts one.
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { literal } from '../../services/storage/sql.ts';
+
+const url = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+let client: ClickHouseClient;
+
+beforeAll(() => {
+  client = createClient({
+    url,
+    username: process.env.CLICKHOUSE_USER ?? 'default',
+    password: process.env.CLICKHOUSE_PASSWORD ?? '',
+  });
+});
+
+afterAll(async () => {
+  await client.close();
+});
+
+async function row<T>(query: string): Promise<T> {
+  const rs = await client.query({ query, format: 'JSONEachRow' });
+  const rows = await rs.json<T>();
+  expect(rows).toHaveLength(1);
+  return rows[0] as T;
+}
+
+const utf8Hex = (s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
+
+// Characters that matter to a SQL string literal, mixed in often.
+const tricky = fc.constantFrom(
+  "'",
+  '\\',
+  '"',
+  '`',
+  '\n',
+  '\r',
+  '\t',
+  '\0',
+  '\b',
+  '\f',
+  '\v',
+  '\x1a',
+  '\x7f',
+  ';',
+  '--',
+  '/*',
+  '?',
+  '{',
+  '}',
+  '%',
+  '\u2028',
+  'é',
+  '😀',
+);
+const anyString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: fc.oneof(tricky, fc.string({ unit: 'binary-ascii', maxLength: 1 })), maxLength: 40 }),
+);
+
+describe('literal() round-trips through ClickHouse', () => {
+  it('fixed nasty strings', async () => {
+    const samples = ["'; DROP DATABASE x; --", "\\'", "\\\\'", 'a\\', "''", '\0\0', "x'||'y", '\\N', '\\0'];
+    for (const s of samples) {
+      const r = await row<{ h: string; v: string }>(`SELECT hex(${literal(s)}) AS h, ${literal(s)} AS v`);
+      expect(r.h).toBe(utf8Hex(s));
+      expect(r.v).toBe(s);
+    }
+  });
+
+  it('any strings (bytes and text)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyString, { minLength: 1, maxLength: 6 }), async (strings) => {
+        const cols = strings.map((s, i) => `hex(${literal(s)}) AS h${i}, ${literal(s)} AS v${i}`).join(', ');
+        const r = await row<Record<string, string>>(`SELECT ${cols}`);
+        strings.forEach((s, i) => {
+          expect(r[`h${i}`]).toBe(utf8Hex(s));
+          expect(r[`v${i}`]).toBe(s);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+
+  it('arrays of strings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyString, { minLength: 1, maxLength: 5 }), async (strings) => {
+        const r = await row<{ a: string[] }>(`SELECT ${literal(strings)} AS a`);
+        expect(r.a).toEqual(strings);
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+
+  it('dates become the same instant (second precision, UTC)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.date({
+          min: new Date('1971-01-01T00:00:00Z'),
+          max: new Date('2105-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        async (d) => {
+          const r = await row<{ t: number | string }>(`SELECT toUnixTimestamp(${literal(d)}) AS t`);
+          expect(Number(r.t)).toBe(Math.floor(d.getTime() / 1000));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+
+  it('64-bit integers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), async (n) => {
+        const r = await row<{ s: string }>(`SELECT toString(toInt64(${literal(n)})) AS s`);
+        expect(r.s).toBe(n.toString());
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+});
