@@ -1,13 +1,16 @@
 // The `precursor-risk` command line: one entry for every front door that runs in a terminal.
 // Bad arguments and bad settings give one line on stderr and a non-zero exit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, pipelineConfigSchema } from '../common/config.ts';
+import { infraUp } from '../../infra/cli.ts';
+import { ConfigError, infraConfigSchema, loadConfig, pipelineConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { createKafka } from '../pipeline/kafka.ts';
 import { replayDeadLetters } from '../pipeline/replay.ts';
+import { startFeed } from '../runtime/feed.ts';
 import { loadScorer } from '../runtime/load-scorer.ts';
 import { startPipelineService } from '../runtime/pipeline-service.ts';
+import { runGenerate } from './generate-command.ts';
 import { openInput, openOutput, scoreStreams } from './score-command.ts';
 
 function isoDate(value: string): Date {
@@ -16,6 +19,24 @@ function isoDate(value: string): Date {
     throw new InvalidArgumentError('expected an ISO 8601 date or date-time, e.g. 2026-11-01T00:00:00Z');
   }
   return d;
+}
+
+function intIn(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected ${what}: a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1_000_000) {
+    throw new InvalidArgumentError('expected a rate in messages per second, above 0 and at most 1,000,000');
+  }
+  return n;
 }
 
 /** Resolves on SIGINT/SIGTERM; a second signal exits at once. */
@@ -102,10 +123,71 @@ export function buildProgram(): Command {
       await running.stop();
     });
 
+  program
+    .command('generate')
+    .description('write synthetic reports valid under CONTRACT.md (labels to a side file)')
+    .requiredOption('--count <n>', 'number of reports', intIn(1, 10_000_000, 'a count'))
+    .option('--seed <s>', 'seed: the same seed gives the same output', intIn(0, 2 ** 32 - 1, 'a seed'), 1)
+    .addOption(new Option('--out <file>', 'NDJSON output (default: stdout)').conflicts('toKafka'))
+    .option('--labels <file>', 'label side file (default: <out>.labels.jsonl when --out is a file)')
+    .option('--to-kafka', 'publish to KAFKA_TOPIC instead of writing a file', false)
+    .option('--rate <r>', 'messages per second with --to-kafka', positiveNumber, 200)
+    .action(
+      async (opts: {
+        count: number;
+        seed: number;
+        out?: string;
+        labels?: string;
+        toKafka: boolean;
+        rate: number;
+      }) => {
+        await runGenerate(opts);
+      },
+    );
+
+  program
+    .command('demo')
+    .description('the whole system on local defaults: infra up, pipeline, and a live synthetic feed')
+    .option('--rate <r>', 'synthetic reports per second', positiveNumber, 20)
+    .option('--seed <s>', 'seed of the synthetic feed', intIn(0, 2 ** 32 - 1, 'a seed'), 2026)
+    .action(async (opts: { rate: number; seed: number }) => {
+      const config = loadConfig(pipelineConfigSchema);
+      loadConfig(infraConfigSchema);
+      const logger = createRootLogger(config.LOG_LEVEL);
+      const { clickhouseUrl } = await infraUp(loadConfig(infraConfigSchema));
+      const running = await startPipelineService({ ...config, CLICKHOUSE_URL: clickhouseUrl }, logger);
+      const kafka = createKafka({
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'precursor-risk-demo-feed',
+        logger,
+      });
+      const feed = startFeed({ kafka, topic: config.KAFKA_TOPIC, seed: opts.seed, rate: opts.rate, logger });
+      process.stderr.write(
+        [
+          '',
+          'precursor-risk demo is running:',
+          `  synthetic feed  ${opts.rate} reports/s → ${config.KAFKA_TOPIC} on ${config.KAFKA_BROKERS.join(',')}`,
+          `  pipeline        ${running.opsUrl ?? '(ops endpoints off)'}/metrics  /healthz  /readyz`,
+          `  decisions       ${clickhouseUrl}/play  →  SELECT lane, count() FROM ${config.CLICKHOUSE_DATABASE}.decisions GROUP BY lane`,
+          '  Ctrl-C stops everything (Kafka and ClickHouse keep running: npm run infra:down).',
+          '',
+        ].join('\n'),
+      );
+      await untilSignal();
+      process.stderr.write('stopping…\n');
+      await feed.stop();
+      await running.stop();
+    });
+
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A closed pipe (`… | head`) is a normal end of output, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
