@@ -18,7 +18,7 @@ import { createPipeline } from '../services/pipeline/pipeline.ts';
 import { loadScorer } from '../services/runtime/load-scorer.ts';
 import { createClickHouse, queryRows } from '../services/storage/clickhouse.ts';
 import { decisionRow } from '../services/storage/decision-rows.ts';
-import { identifier } from '../services/storage/sql.ts';
+import { identifier, sql } from '../services/storage/sql.ts';
 import { extraSections } from './sections.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -199,7 +199,7 @@ async function main() {
     while (polling || seenAt.size < sentAt.size) {
       const got = await queryRows<{ messageId: string; ms: string }>(
         ch,
-        `SELECT messageId, insertedAtMs AS ms FROM ${identifier(`${database}.decisions_raw`)} WHERE kafkaTopic = '${latTopic}' AND insertedAtMs >= ${since}`,
+        sql`SELECT messageId, insertedAtMs AS ms FROM ${identifier(`${database}.decisions_raw`)} WHERE kafkaTopic = ${latTopic} AND insertedAtMs >= ${since}`.text,
       );
       const now = Date.now();
       for (const r of got) if (!seenAt.has(r.messageId)) seenAt.set(r.messageId, now);

@@ -1,7 +1,7 @@
 // ClickHouse client factory and the insert/query helpers every stage uses. Reads: config.
 // Guarantees: one client per process, settings that work on 18.16 and on current ClickHouse,
 // server errors wrapped with a code and whether a retry can help.
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { PrecursorRiskError } from '../common/errors.ts';
 
 export type { ClickHouseClient };
@@ -22,6 +22,12 @@ export function createClickHouse(opts: ClickHouseOptions): ClickHouseClient {
     ...(opts.database === undefined ? {} : { database: opts.database }),
     request_timeout: opts.requestTimeoutMs ?? 30_000,
     max_open_connections: 4,
+    // Well under the server's keep_alive_timeout (3 s in our config, 3 s default on 18.16), so a
+    // pooled socket is never reused just as the server closes it.
+    // A busy event loop can delay the TTL timer, so stale sockets are also dropped on checkout.
+    keep_alive: { enabled: true, idle_socket_ttl: 1000, eagerly_destroy_stale_sockets: true },
+    // Failures surface as wrapped errors and are logged by the caller with context, through pino.
+    log: { level: ClickHouseLogLevel.OFF },
     compression: { request: false, response: false },
     clickhouse_settings: {},
   });
@@ -57,12 +63,18 @@ export async function insertRows(
   }
 }
 
+const isReset = (err: unknown) => /ECONNRESET|socket hang up/.test(`${(err as { code?: string }).code} ${err}`);
+
+/** A read; retried once on a reset connection, which a read can always safely be. */
 export async function queryRows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
-  try {
-    const rs = await client.query({ query, format: 'JSONEachRow' });
-    return await rs.json<T>();
-  } catch (err) {
-    throw wrapClickHouseError(err, 'query');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const rs = await client.query({ query, format: 'JSONEachRow' });
+      return await rs.json<T>();
+    } catch (err) {
+      if (attempt === 1 && isReset(err)) continue;
+      throw wrapClickHouseError(err, 'query');
+    }
   }
 }
 
