@@ -19,12 +19,11 @@ export interface EnsureTopicsOptions {
   logCreator?: LogCreator;
 }
 
-/** The pipeline's topics: manifests in, poison messages to the DLQ, decisions out. */
+/** The pipeline's topics: manifests in, poison messages to the DLQ. */
 export function DEFAULT_TOPICS(partitions = 3): TopicSpec[] {
   return [
     { topic: 'manifests.v1', numPartitions: partitions },
     { topic: 'manifests.v1.dlq', numPartitions: partitions },
-    { topic: 'decisions.v1', numPartitions: partitions },
   ];
 }
 

@@ -76,7 +76,6 @@ describe('infra/topics', () => {
     expect(DEFAULT_TOPICS()).toEqual([
       { topic: 'manifests.v1', numPartitions: 3 },
       { topic: 'manifests.v1.dlq', numPartitions: 3 },
-      { topic: 'decisions.v1', numPartitions: 3 },
     ]);
     expect(DEFAULT_TOPICS(6).every((t) => t.numPartitions === 6)).toBe(true);
   });

@@ -36,11 +36,6 @@ export const kafkaShape = {
   KAFKA_CLIENT_ID: z.string().min(1).default('precursor-risk').describe('Kafka client id'),
   KAFKA_TOPIC: z.string().min(1).default('manifests.v1').describe('input topic of consignment reports'),
   KAFKA_DLQ_TOPIC: z.string().min(1).default('manifests.v1.dlq').describe('dead-letter topic'),
-  KAFKA_DECISIONS_TOPIC: z
-    .string()
-    .min(1)
-    .default('decisions.v1')
-    .describe('topic of decision records, for downstream consumers'),
   KAFKA_PARTITIONS: z.coerce
     .number()
     .int()
