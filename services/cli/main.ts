@@ -168,7 +168,7 @@ export function buildProgram(): Command {
           'precursor-risk demo is running:',
           `  synthetic feed  ${opts.rate} reports/s → ${config.KAFKA_TOPIC} on ${config.KAFKA_BROKERS.join(',')}`,
           `  pipeline        ${running.opsUrl ?? '(ops endpoints off)'}/metrics  /healthz  /readyz`,
-          `  decisions       ${clickhouseUrl}/play  →  SELECT lane, count() FROM ${config.CLICKHOUSE_DATABASE}.decisions GROUP BY lane`,
+          `  decisions       curl '${clickhouseUrl}/?query=SELECT+lane,count()+FROM+${config.CLICKHOUSE_DATABASE}.decisions+GROUP+BY+lane'`,
           '  Ctrl-C stops everything (Kafka and ClickHouse keep running: npm run infra:down).',
           '',
         ].join('\n'),

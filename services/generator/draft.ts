@@ -1,7 +1,16 @@
 // The consignment draft: the generator's ground truth for one consignment, before it is rendered into
 // a MANIFEST and maybe a DECLARATION. Also the shared builders (routes, transport document numbers,
 // container numbers, goods lines). Pure functions of the Rng passed in.
-import { CARRIERS, type Carrier, CURRENCY_OF, type Chemical, type GoodsKind, PORTS, type Port, USD_RATE } from './catalog.ts';
+import {
+  CARRIERS,
+  type Carrier,
+  type Chemical,
+  CURRENCY_OF,
+  type GoodsKind,
+  PORTS,
+  type Port,
+  USD_RATE,
+} from './catalog.ts';
 import type { PartyPool } from './parties.ts';
 import type { Rng } from './prng.ts';
 import type { Mode, PartyInput, PatternName } from './types.ts';
@@ -54,7 +63,10 @@ export interface Draft {
   /** Goods as the carrier manifests them, when the two filers disagree. */
   manifestGoods?: GoodsDraft[];
   containers: string[];
-  payment: { method: 'WIRE' | 'CARD' | 'CASH' | 'CRYPTO' | 'P2P' | 'OTHER'; payerIsThirdParty: boolean } | null;
+  payment: {
+    method: 'WIRE' | 'CARD' | 'CASH' | 'CRYPTO' | 'P2P' | 'OTHER';
+    payerIsThirdParty: boolean;
+  } | null;
   permits: Permit[];
   /** Chance that a DECLARATION is also filed for this consignment. */
   declarationRate: number;
@@ -98,7 +110,14 @@ export function makeRoute(
 ): Draft['route'] {
   if (mode === 'ROAD' || mode === 'RAIL') {
     const [pol, pod] = rng.pick(LAND_CROSSINGS);
-    return { portOfLoading: pol, portOfDischarge: pod, placeOfDelivery: null, transshipmentPorts: [], originCountry: origin, destinationCountry: dest };
+    return {
+      portOfLoading: pol,
+      portOfDischarge: pod,
+      placeOfDelivery: null,
+      transshipmentPorts: [],
+      originCountry: origin,
+      destinationCountry: dest,
+    };
   }
   const kind = mode === 'SEA' ? 'SEA' : 'AIR';
   return {
@@ -112,7 +131,12 @@ export function makeRoute(
 }
 
 /** Departure and arrival after the manifest filing time, by mode. */
-export function schedule(rng: Rng, mode: Mode, filedMs: number, legs: number): { departureMs: number; arrivalMs: number } {
+export function schedule(
+  rng: Rng,
+  mode: Mode,
+  filedMs: number,
+  legs: number,
+): { departureMs: number; arrivalMs: number } {
   const lead = mode === 'SEA' ? rng.float(1, 3) * DAY : rng.float(2, 14) * HOUR;
   const departureMs = filedMs + lead;
   const transit =
@@ -195,7 +219,12 @@ export function pickCarrier(rng: Rng, mode: Mode): Carrier {
 // ---------------------------------------------------------------- goods
 
 /** Quotes an amount in the invoice currency: USD, or the seller's or buyer's currency. */
-export function money(rng: Rng, usd: number, origin: string, dest: string): { amount: number; currency: string } {
+export function money(
+  rng: Rng,
+  usd: number,
+  origin: string,
+  dest: string,
+): { amount: number; currency: string } {
   const currency = rng.weighted<string>([
     ['USD', 0.7],
     [CURRENCY_OF[origin] ?? 'USD', 0.15],
@@ -224,10 +253,24 @@ export function generalLine(rng: Rng, kind: GoodsKind, kg: number, origin: strin
 export function chemLine(
   rng: Rng,
   chem: Chemical,
-  opts: { name: string; kg: number; priceUsdPerKg: number; origin: string; dest: string; cas: string[]; hs6: string | null },
+  opts: {
+    name: string;
+    kg: number;
+    priceUsdPerKg: number;
+    origin: string;
+    dest: string;
+    cas: string[];
+    hs6: string | null;
+  },
 ): GoodsDraft {
-  const packType = opts.kg < 5 ? rng.pick(['BOTTLE', 'BOX', 'BAG']) : chem.unit === 'L' ? rng.pick(['DRUM', 'IBC']) : rng.pick(['DRUM', 'BAG', 'CARTON']);
-  const perPack = packType === 'IBC' ? 1000 : packType === 'DRUM' ? rng.pick([25, 50, 200]) : packType === 'BAG' ? 25 : 5;
+  const packType =
+    opts.kg < 5
+      ? rng.pick(['BOTTLE', 'BOX', 'BAG'])
+      : chem.unit === 'L'
+        ? rng.pick(['DRUM', 'IBC'])
+        : rng.pick(['DRUM', 'BAG', 'CARTON']);
+  const perPack =
+    packType === 'IBC' ? 1000 : packType === 'DRUM' ? rng.pick([25, 50, 200]) : packType === 'BAG' ? 25 : 5;
   const count = Math.max(1, Math.round(opts.kg / perPack));
   const qtyUnit = chem.unit === 'L' ? 'L' : opts.kg < 1 ? 'G' : 'KG';
   const qtyValue = qtyUnit === 'G' ? round2(opts.kg * 1000) : round2(opts.kg);
@@ -244,10 +287,16 @@ export function chemLine(
 }
 
 /** Formats a chemical description the way filers write them. */
-export function chemDescription(rng: Rng, name: string, opts: { cas?: string | undefined; kg: number }): string {
+export function chemDescription(
+  rng: Rng,
+  name: string,
+  opts: { cas?: string | undefined; kg: number },
+): string {
   const cap = name.charAt(0).toUpperCase() + name.slice(1);
   const purity = rng.pick(['99%', '98% min', '99.5%', '>98%', 'purity 99%']);
-  const casPart = opts.cas ? rng.pick([` (CAS ${opts.cas})`, `, CAS No. ${opts.cas}`, ` CAS#${opts.cas}`]) : '';
+  const casPart = opts.cas
+    ? rng.pick([` (CAS ${opts.cas})`, `, CAS No. ${opts.cas}`, ` CAS#${opts.cas}`])
+    : '';
   switch (rng.int(0, 5)) {
     case 0:
       return `${cap}${casPart}`;
@@ -288,7 +337,11 @@ export function permitReference(rng: Rng, type: Permit['type'], country: string,
   }
 }
 
-export function pickFirm<T extends { country: string }>(rng: Rng, firms: readonly T[], country: string): T | undefined {
+export function pickFirm<T extends { country: string }>(
+  rng: Rng,
+  firms: readonly T[],
+  country: string,
+): T | undefined {
   const fit = firms.filter((f) => f.country === country);
   return fit.length > 0 ? rng.pick(fit) : undefined;
 }

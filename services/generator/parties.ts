@@ -16,28 +16,153 @@ export interface Firm {
 }
 
 const CITIES: Readonly<Record<string, readonly string[]>> = {
-  CN: ['Shanghai', 'Ningbo', 'Shenzhen', 'Guangzhou', 'Wuhan', 'Hangzhou', 'Jinan', 'Shijiazhuang', 'Zhengzhou', 'Nanjing', 'Suzhou', 'Qingdao', 'Tianjin', 'Changzhou', 'Taizhou'],
+  CN: [
+    'Shanghai',
+    'Ningbo',
+    'Shenzhen',
+    'Guangzhou',
+    'Wuhan',
+    'Hangzhou',
+    'Jinan',
+    'Shijiazhuang',
+    'Zhengzhou',
+    'Nanjing',
+    'Suzhou',
+    'Qingdao',
+    'Tianjin',
+    'Changzhou',
+    'Taizhou',
+  ],
   HK: ['Hong Kong', 'Kowloon', 'Kwai Chung', 'Tsuen Wan'],
-  IN: ['Mumbai', 'Ahmedabad', 'Hyderabad', 'Vadodara', 'Surat', 'Ankleshwar', 'Vapi', 'Pune', 'Chennai', 'New Delhi'],
+  IN: [
+    'Mumbai',
+    'Ahmedabad',
+    'Hyderabad',
+    'Vadodara',
+    'Surat',
+    'Ankleshwar',
+    'Vapi',
+    'Pune',
+    'Chennai',
+    'New Delhi',
+  ],
   DE: ['Hamburg', 'Frankfurt', 'Ludwigshafen', 'Leverkusen', 'Darmstadt', 'Cologne', 'Munich'],
   NL: ['Rotterdam', 'Amsterdam', 'Geleen'],
   KR: ['Busan', 'Incheon', 'Seoul', 'Ulsan'],
   JP: ['Tokyo', 'Osaka', 'Yokohama'],
-  US: ['Los Angeles', 'Houston', 'Newark', 'Chicago', 'Miami', 'Edison', 'Dallas', 'Atlanta', 'Phoenix', 'San Diego'],
-  MX: ['Guadalajara', 'Monterrey', 'Ciudad de Mexico', 'Puebla', 'Leon', 'Queretaro', 'Toluca', 'Tijuana', 'Culiacan', 'Manzanillo', 'Zapopan', 'Mexicali'],
-  CA: ['Toronto', 'Mississauga', 'Vancouver', 'Montreal', 'Calgary', 'Richmond', 'Brampton', 'Surrey', 'Markham'],
+  US: [
+    'Los Angeles',
+    'Houston',
+    'Newark',
+    'Chicago',
+    'Miami',
+    'Edison',
+    'Dallas',
+    'Atlanta',
+    'Phoenix',
+    'San Diego',
+  ],
+  MX: [
+    'Guadalajara',
+    'Monterrey',
+    'Ciudad de Mexico',
+    'Puebla',
+    'Leon',
+    'Queretaro',
+    'Toluca',
+    'Tijuana',
+    'Culiacan',
+    'Manzanillo',
+    'Zapopan',
+    'Mexicali',
+  ],
+  CA: [
+    'Toronto',
+    'Mississauga',
+    'Vancouver',
+    'Montreal',
+    'Calgary',
+    'Richmond',
+    'Brampton',
+    'Surrey',
+    'Markham',
+  ],
 };
 
 const FIRM_WORDS: Readonly<Record<string, readonly string[]>> = {
-  CN: ['Huaxin', 'Tianrui', 'Hongda', 'Xinyu', 'Jiahe', 'Boyuan', 'Ruixiang', 'Kangtai', 'Haoyuan', 'Yongsheng', 'Jinfeng', 'Lianyi', 'Dexin', 'Shengda', 'Fuyuan', 'Anping', 'Taihe', 'Mingrui', 'Chuangxin', 'Baofeng'],
-  HK: ['Harbour', 'Victoria', 'Golden Bridge', 'Pacific Gate', 'Lionrock', 'Kowloon Star', 'Jade Crest', 'Bauhinia'],
-  IN: ['Deccan', 'Sahyadri', 'Narmada', 'Shivam', 'Aarav', 'Sunrise', 'Vardhman', 'Kaveri', 'Ganga', 'Shree Balaji', 'Trimurti', 'Anvika'],
+  CN: [
+    'Huaxin',
+    'Tianrui',
+    'Hongda',
+    'Xinyu',
+    'Jiahe',
+    'Boyuan',
+    'Ruixiang',
+    'Kangtai',
+    'Haoyuan',
+    'Yongsheng',
+    'Jinfeng',
+    'Lianyi',
+    'Dexin',
+    'Shengda',
+    'Fuyuan',
+    'Anping',
+    'Taihe',
+    'Mingrui',
+    'Chuangxin',
+    'Baofeng',
+  ],
+  HK: [
+    'Harbour',
+    'Victoria',
+    'Golden Bridge',
+    'Pacific Gate',
+    'Lionrock',
+    'Kowloon Star',
+    'Jade Crest',
+    'Bauhinia',
+  ],
+  IN: [
+    'Deccan',
+    'Sahyadri',
+    'Narmada',
+    'Shivam',
+    'Aarav',
+    'Sunrise',
+    'Vardhman',
+    'Kaveri',
+    'Ganga',
+    'Shree Balaji',
+    'Trimurti',
+    'Anvika',
+  ],
   DE: ['Rheinchem', 'Nordhafen', 'Elbtal', 'Taunus', 'Mainwerk', 'Spessart', 'Weser', 'Odenwald'],
   NL: ['Maasvlakte', 'Delta', 'Polder'],
   KR: ['Hanbit', 'Daesung', 'Saehan', 'Mirae', 'Seoyoung', 'Dongbang'],
   JP: ['Sakura', 'Fujimi', 'Kisarazu', 'Hokuto'],
-  US: ['Pinecrest', 'Lakeshore', 'Summit', 'Bayview', 'Redwood', 'Keystone', 'Heartland', 'Allied', 'Bluewater', 'Granite'],
-  MX: ['Del Bajio', 'Azteca', 'Del Pacifico', 'Occidente', 'Sol de Jalisco', 'Nortena', 'Tapatia', 'Del Golfo', 'Anahuac'],
+  US: [
+    'Pinecrest',
+    'Lakeshore',
+    'Summit',
+    'Bayview',
+    'Redwood',
+    'Keystone',
+    'Heartland',
+    'Allied',
+    'Bluewater',
+    'Granite',
+  ],
+  MX: [
+    'Del Bajio',
+    'Azteca',
+    'Del Pacifico',
+    'Occidente',
+    'Sol de Jalisco',
+    'Nortena',
+    'Tapatia',
+    'Del Golfo',
+    'Anahuac',
+  ],
   CA: ['Maplewood', 'Northern', 'Laurentian', 'Pacific Rim', 'Fraser', 'Cascade', 'Muskoka', 'Boreal'],
 };
 
@@ -45,7 +170,16 @@ const SECTOR_WORDS: Readonly<Record<string, Readonly<Record<Sector, readonly str
   default: {
     CHEM: ['Chemical', 'Fine Chemical', 'Chemicals', 'New Material Technology'],
     PHARMA: ['Pharmaceutical', 'Biotechnology', 'Pharma', 'Life Sciences'],
-    GENERAL: ['Furniture', 'Electronics', 'Textile', 'Lighting', 'Hardware', 'Industrial', 'Home Goods', 'Auto Parts'],
+    GENERAL: [
+      'Furniture',
+      'Electronics',
+      'Textile',
+      'Lighting',
+      'Hardware',
+      'Industrial',
+      'Home Goods',
+      'Auto Parts',
+    ],
     RETAIL: ['E-commerce', 'Trading', 'Online Store', 'Import & Export'],
     FORWARDER: ['Logistics', 'Freight', 'Shipping', 'Supply Chain'],
     BROKER: ['Customs Brokers', 'Customs Services', 'Trade Compliance'],
@@ -95,15 +229,54 @@ const STREETS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const FIRST_NAMES: Readonly<Record<string, readonly string[]>> = {
-  MX: ['Juan Carlos', 'Jose Luis', 'Miguel Angel', 'Jorge', 'Alejandro', 'Fernando', 'Maria Guadalupe', 'Ana Laura', 'Rosa Elena', 'Luis', 'Ricardo', 'Brenda'],
-  US: ['Michael', 'David', 'James', 'Kevin', 'Jason', 'Maria', 'Jennifer', 'Wei', 'Tony', 'Ashley', 'Daniel', 'Linh'],
+  MX: [
+    'Juan Carlos',
+    'Jose Luis',
+    'Miguel Angel',
+    'Jorge',
+    'Alejandro',
+    'Fernando',
+    'Maria Guadalupe',
+    'Ana Laura',
+    'Rosa Elena',
+    'Luis',
+    'Ricardo',
+    'Brenda',
+  ],
+  US: [
+    'Michael',
+    'David',
+    'James',
+    'Kevin',
+    'Jason',
+    'Maria',
+    'Jennifer',
+    'Wei',
+    'Tony',
+    'Ashley',
+    'Daniel',
+    'Linh',
+  ],
   CA: ['Harpreet', 'Jason', 'Emily', 'Wei', 'Gurpreet', 'Sarah', 'Mohammed', 'Kevin', 'Amrit', 'Olivia'],
   IN: ['Rahul', 'Amit', 'Priya', 'Suresh', 'Vikram', 'Neha', 'Sanjay'],
   CN: ['Wei', 'Li Na', 'Zhang Min', 'Chen Jie', 'Liu Yang', 'Wang Fang', 'Huang Lei'],
 };
 
 const LAST_NAMES: Readonly<Record<string, readonly string[]>> = {
-  MX: ['Garcia', 'Hernandez', 'Martinez', 'Lopez', 'Gonzalez', 'Rodriguez', 'Perez', 'Sanchez', 'Ramirez', 'Flores', 'Torres', 'Vazquez'],
+  MX: [
+    'Garcia',
+    'Hernandez',
+    'Martinez',
+    'Lopez',
+    'Gonzalez',
+    'Rodriguez',
+    'Perez',
+    'Sanchez',
+    'Ramirez',
+    'Flores',
+    'Torres',
+    'Vazquez',
+  ],
   US: ['Smith', 'Nguyen', 'Garcia', 'Lee', 'Johnson', 'Chen', 'Williams', 'Brown', 'Tran', 'Martinez'],
   CA: ['Dhillon', 'Singh', 'Chen', 'Tremblay', 'Gill', 'Wong', 'Sandhu', 'Roy', 'Brar', 'Li'],
   IN: ['Patel', 'Shah', 'Sharma', 'Reddy', 'Mehta', 'Iyer', 'Desai'],
@@ -111,14 +284,29 @@ const LAST_NAMES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const HOME_STREETS: Readonly<Record<string, readonly string[]>> = {
-  MX: ['Calle Girasol', 'Privada Los Pinos', 'Calle Jacarandas', 'Calle Rio Bravo', 'Andador Las Palmas', 'Calle Hidalgo'],
+  MX: [
+    'Calle Girasol',
+    'Privada Los Pinos',
+    'Calle Jacarandas',
+    'Calle Rio Bravo',
+    'Andador Las Palmas',
+    'Calle Hidalgo',
+  ],
   US: ['Maple Ave', 'Oak St', 'Cedar Ln', 'Sunset Blvd', 'Elm St', 'Willow Ct'],
   CA: ['Residential Crescent', 'Birchwood Cres', 'Elm St', 'Maple Ridge Dr', 'Sandalwood Pkwy'],
   IN: ['MG Road', 'Nehru Nagar', 'Shanti Colony'],
   CN: ['Jiefang Road', 'Renmin Road'],
 };
 
-const COLONIAS = ['Las Flores', 'Jardines del Valle', 'Villa Real', 'Lomas del Sol', 'Centro', 'Infonavit Humaya', 'El Fresno'];
+const COLONIAS = [
+  'Las Flores',
+  'Jardines del Valle',
+  'Villa Real',
+  'Lomas del Sol',
+  'Centro',
+  'Infonavit Humaya',
+  'El Fresno',
+];
 
 function postalCode(rng: Rng, country: string): string | null {
   switch (country) {
@@ -189,7 +377,7 @@ function emailFor(rng: Rng, name: string): string {
     .replace(/[^a-z]+/g, '.')
     .replace(/^\.+|\.+$/g, '')
     .slice(0, 24);
-  return `${rng.pick(['sales', 'info', 'export', 'trade', slug.split('.')[0] ?? 'office'])}.${slug}@${rng.pick(EMAIL_DOMAINS)}`;
+  return `${rng.pick(['sales', 'info', 'export', 'trade'])}.${slug}@${rng.pick(EMAIL_DOMAINS)}`;
 }
 
 function sectorWords(country: string, sector: Sector): readonly string[] {
@@ -197,7 +385,12 @@ function sectorWords(country: string, sector: Sector): readonly string[] {
 }
 
 /** A company with a commercial address; established firms carry their registry identifier. */
-export function makeCompany(rng: Rng, country: string, sector: Sector, opts: { identifier: boolean }): PartyInput {
+export function makeCompany(
+  rng: Rng,
+  country: string,
+  sector: Sector,
+  opts: { identifier: boolean },
+): PartyInput {
   const words = FIRM_WORDS[country] ?? FIRM_WORDS.US!;
   const city = rng.pick(CITIES[country] ?? ['Capital City']);
   const core = rng.chance(0.3) ? `${rng.pick(words)} ${rng.pick(words)}` : rng.pick(words);
@@ -214,7 +407,9 @@ export function makeCompany(rng: Rng, country: string, sector: Sector, opts: { i
         : `Room ${rng.int(2, 28)}0${rng.int(1, 9)}, Block ${rng.letters(1)}, ${rng.pick(STREETS.CN!)}`
       : country === 'IN'
         ? `Plot ${rng.int(1, 400)}, ${rng.pick(STREETS.IN!)}`
-        : `${rng.int(1, 9999)} ${rng.pick(STREETS[country] ?? STREETS.US!)}`;
+        : country === 'DE' || country === 'NL'
+          ? `${rng.pick(STREETS[country]!)} ${rng.int(1, 120)}`
+          : `${rng.int(1, 9999)} ${rng.pick(STREETS[country] ?? STREETS.US!)}`;
   return {
     name,
     address: { street, city, postalCode: postalCode(rng, country), country },
@@ -231,7 +426,12 @@ export function makePerson(rng: Rng, country: string): PartyInput {
   const name = rng.chance(0.2) ? `${first[0]}. ${last}` : `${first} ${last}`;
   return {
     name,
-    address: { street: homeStreet(rng, country), city: rng.pick(CITIES[country] ?? ['Capital City']), postalCode: postalCode(rng, country), country },
+    address: {
+      street: homeStreet(rng, country),
+      city: rng.pick(CITIES[country] ?? ['Capital City']),
+      postalCode: postalCode(rng, country),
+      country,
+    },
     identifier: null,
     phone: rng.chance(0.7) ? phoneFor(rng, country) : null,
     email: rng.chance(0.3) ? emailFor(rng, name) : null,
@@ -251,21 +451,39 @@ export function homeStreet(rng: Rng, country: string): string {
         `${street} ${n}, Depto ${rng.int(1, 40)}`,
       ]);
     case 'CA':
-      return rng.pick([`${n} ${street}`, `Unit ${rng.int(100, 2800)}, ${n} ${street}`, `Apt ${rng.int(1, 30)}0${rng.int(1, 9)}, ${n} ${street}`]);
+      return rng.pick([
+        `${n} ${street}`,
+        `Unit ${rng.int(100, 2800)}, ${n} ${street}`,
+        `Apt ${rng.int(1, 30)}0${rng.int(1, 9)}, ${n} ${street}`,
+      ]);
     default:
-      return rng.pick([`${n} ${street}`, `${n} ${street} Apt ${rng.int(1, 30)}${rng.letters(1)}`, `${n} ${street}, Apartment ${rng.int(1, 400)}`]);
+      return rng.pick([
+        `${n} ${street}`,
+        `${n} ${street} Apt ${rng.int(1, 30)}${rng.letters(1)}`,
+        `${n} ${street}, Apartment ${rng.int(1, 400)}`,
+      ]);
   }
 }
 
 /** A newly created trading company with no history: commercial-sounding, often at a home address. */
 export function makeShell(rng: Rng, country: string): PartyInput {
   const company = makeCompany(rng, country, rng.chance(0.5) ? 'RETAIL' : 'GENERAL', { identifier: false });
-  const generic = rng.pick(['Global Trade Solutions', 'Prime Supply Group', 'Nova Commerce', 'Vertex Import', 'Alianza Comercial', 'Eagle Distribution']);
+  const generic = rng.pick([
+    'Global Trade Solutions',
+    'Prime Supply Group',
+    'Nova Commerce',
+    'Vertex Import',
+    'Alianza Comercial',
+    'Eagle Distribution',
+  ]);
   const suffix = rng.pick(SUFFIX[country] ?? ['Ltd.']);
   return {
     ...company,
     name: rng.chance(0.5) ? `${generic} ${suffix}` : company.name,
-    address: { ...company.address!, street: rng.chance(0.7) ? homeStreet(rng, country) : company.address!.street },
+    address: {
+      ...company.address!,
+      street: rng.chance(0.7) ? homeStreet(rng, country) : company.address!.street,
+    },
     identifier: rng.chance(0.15) ? businessIdentifier(rng, country) : null,
   };
 }
@@ -330,13 +548,62 @@ export interface WatchlistEntity {
 
 /** Invented entities for tests of watchlist screening; not real designations. */
 export const WATCHLIST_ENTITIES: readonly WatchlistEntity[] = [
-  { name: 'Jinhuang Meridian Biotech Co., Ltd.', aliases: ['JHM Biotech', 'Jinhuang Pharma Tech'], program: 'ILLICIT-DRUGS-EO14059', country: 'CN', city: 'Wuhan', kind: 'entity' },
-  { name: 'Qiaolong Fine Chemical (Hubei) Co., Ltd.', aliases: ['Qiao Long Chem', 'Hubei Qiaolong Trading Co.'], program: 'ILLICIT-DRUGS-EO14059', country: 'CN', city: 'Wuhan', kind: 'entity' },
-  { name: 'Sanmeng Pharmatech Co., Limited', aliases: ['San Meng Pharma', 'SMPT Chemicals'], program: 'SDNTK', country: 'CN', city: 'Shijiazhuang', kind: 'entity' },
-  { name: 'Veltrax Global Trading Limited', aliases: ['Veltraks Global Trade', 'Veltrax HK'], program: 'ILLICIT-DRUGS-EO14059', country: 'HK', city: 'Hong Kong', kind: 'entity' },
-  { name: 'Tervana Aromachem Exports', aliases: ['Tervana Aroma Chem', 'Tervana Exim'], program: 'ILLICIT-DRUGS-EO14059', country: 'IN', city: 'Vadodara', kind: 'entity' },
-  { name: 'Lumbre Roja Comercializadora S.A. de C.V.', aliases: ['Comercializadora Lumbre Roja', 'Lumbre Roja Import'], program: 'SDNTK', country: 'MX', city: 'Culiacan', kind: 'entity' },
-  { name: 'ZHAO, Minghui', aliases: ['Chao Ming Hui', 'Minghui Zhao'], program: 'ILLICIT-DRUGS-EO14059', country: 'CN', city: 'Wuhan', kind: 'individual' },
+  {
+    name: 'Jinhuang Meridian Biotech Co., Ltd.',
+    aliases: ['JHM Biotech', 'Jinhuang Pharma Tech'],
+    program: 'ILLICIT-DRUGS-EO14059',
+    country: 'CN',
+    city: 'Wuhan',
+    kind: 'entity',
+  },
+  {
+    name: 'Qiaolong Fine Chemical (Hubei) Co., Ltd.',
+    aliases: ['Qiao Long Chem', 'Hubei Qiaolong Trading Co.'],
+    program: 'ILLICIT-DRUGS-EO14059',
+    country: 'CN',
+    city: 'Wuhan',
+    kind: 'entity',
+  },
+  {
+    name: 'Sanmeng Pharmatech Co., Limited',
+    aliases: ['San Meng Pharma', 'SMPT Chemicals'],
+    program: 'SDNTK',
+    country: 'CN',
+    city: 'Shijiazhuang',
+    kind: 'entity',
+  },
+  {
+    name: 'Veltrax Global Trading Limited',
+    aliases: ['Veltraks Global Trade', 'Veltrax HK'],
+    program: 'ILLICIT-DRUGS-EO14059',
+    country: 'HK',
+    city: 'Hong Kong',
+    kind: 'entity',
+  },
+  {
+    name: 'Tervana Aromachem Exports',
+    aliases: ['Tervana Aroma Chem', 'Tervana Exim'],
+    program: 'ILLICIT-DRUGS-EO14059',
+    country: 'IN',
+    city: 'Vadodara',
+    kind: 'entity',
+  },
+  {
+    name: 'Lumbre Roja Comercializadora S.A. de C.V.',
+    aliases: ['Comercializadora Lumbre Roja', 'Lumbre Roja Import'],
+    program: 'SDNTK',
+    country: 'MX',
+    city: 'Culiacan',
+    kind: 'entity',
+  },
+  {
+    name: 'ZHAO, Minghui',
+    aliases: ['Chao Ming Hui', 'Minghui Zhao'],
+    program: 'ILLICIT-DRUGS-EO14059',
+    country: 'CN',
+    city: 'Wuhan',
+    kind: 'individual',
+  },
 ];
 
 /** Ordinary spelling variants filers produce: case, punctuation, dropped suffixes, split words, typos, transliteration. */
@@ -346,9 +613,15 @@ export function spellingVariant(rng: Rng, entity: WatchlistEntity): string {
     case 0:
       return base;
     case 1:
-      return base.toUpperCase().replace(/[.,()]/g, '').replace(/\s+/g, ' ');
+      return base
+        .toUpperCase()
+        .replace(/[.,()]/g, '')
+        .replace(/\s+/g, ' ');
     case 2:
-      return base.replace(/\s*(Co\.,? Ltd\.?|Co\.,? Limited|Limited|S\.A\. de C\.V\.|Exports)$/i, '').trim() || base;
+      return (
+        base.replace(/\s*(Co\.,? Ltd\.?|Co\.,? Limited|Limited|S\.A\. de C\.V\.|Exports)$/i, '').trim() ||
+        base
+      );
     case 3: {
       // Split a compound word at a syllable boundary ("Jinhuang" -> "Jin Huang").
       const m = /\b([A-Z][a-z]{2,3})([a-z]{3,})\b/.exec(base);
@@ -356,7 +629,9 @@ export function spellingVariant(rng: Rng, entity: WatchlistEntity): string {
     }
     case 4: {
       const i = rng.int(1, Math.max(1, base.length - 3));
-      return rng.chance(0.5) ? base.slice(0, i) + base.charAt(i) + base.slice(i) : base.slice(0, i) + base.slice(i + 1);
+      return rng.chance(0.5)
+        ? base.slice(0, i) + base.charAt(i) + base.slice(i)
+        : base.slice(0, i) + base.slice(i + 1);
     }
     case 5:
       return base.replace(/Zh/g, 'Ch').replace(/Q/g, 'Ch').replace(/X/g, 'Hs');

@@ -15,24 +15,92 @@ export interface PatternSpec {
 }
 
 export const PATTERNS = {
-  'licit-general-cargo': { positive: false, weight: 0.4, summary: 'manufactured goods between established firms' },
-  'licit-consumer-parcel': { positive: false, weight: 0.24, summary: 'e-commerce express/postal parcels to private buyers' },
-  'licit-chemical-trade': { positive: false, weight: 0.16, summary: 'benign fine chemicals under 2933/2915/2921 between established firms' },
-  'licit-bulk-chemical': { positive: false, weight: 0.04, summary: 'bulk commodity chemicals (aniline, acids, solvents) by sea' },
-  'licit-controlled-licensed': { positive: false, weight: 0.03, summary: 'scheduled precursors to licensed dealers with PEN and permits' },
-  'licit-consolidated-master': { positive: false, weight: 0.03, summary: 'consolidated master bills (FAK/SLC) filed by carriers' },
-  'licit-pharma-equipment': { positive: false, weight: 0.015, summary: 'tablet presses and dies to registered pharmaceutical firms' },
-  'licit-new-importer': { positive: false, weight: 0.035, summary: 'new small buyers of benign chemicals: risky-looking, innocent' },
-  'smuggle-named-no-permit': { positive: true, weight: 0.003, summary: 'precursor named outright, no PEN or permit' },
-  'smuggle-synonym-salt': { positive: true, weight: 0.0035, summary: 'precursor under a systematic name, synonym or salt' },
+  'licit-general-cargo': {
+    positive: false,
+    weight: 0.4,
+    summary: 'manufactured goods between established firms',
+  },
+  'licit-consumer-parcel': {
+    positive: false,
+    weight: 0.24,
+    summary: 'e-commerce express/postal parcels to private buyers',
+  },
+  'licit-chemical-trade': {
+    positive: false,
+    weight: 0.16,
+    summary: 'benign fine chemicals under 2933/2915/2921 between established firms',
+  },
+  'licit-bulk-chemical': {
+    positive: false,
+    weight: 0.04,
+    summary: 'bulk commodity chemicals (aniline, acids, solvents) by sea',
+  },
+  'licit-controlled-licensed': {
+    positive: false,
+    weight: 0.03,
+    summary: 'scheduled precursors to licensed dealers with PEN and permits',
+  },
+  'licit-consolidated-master': {
+    positive: false,
+    weight: 0.03,
+    summary: 'consolidated master bills (FAK/SLC) filed by carriers',
+  },
+  'licit-pharma-equipment': {
+    positive: false,
+    weight: 0.015,
+    summary: 'tablet presses and dies to registered pharmaceutical firms',
+  },
+  'licit-new-importer': {
+    positive: false,
+    weight: 0.035,
+    summary: 'new small buyers of benign chemicals: risky-looking, innocent',
+  },
+  'smuggle-named-no-permit': {
+    positive: true,
+    weight: 0.003,
+    summary: 'precursor named outright, no PEN or permit',
+  },
+  'smuggle-synonym-salt': {
+    positive: true,
+    weight: 0.0035,
+    summary: 'precursor under a systematic name, synonym or salt',
+  },
   'smuggle-analogue': { positive: true, weight: 0.0035, summary: 'boc-, halogenated or benzyl analogue' },
-  'smuggle-bare-cas': { positive: true, weight: 0.0025, summary: 'description is only a CAS number or "intermediate" + CAS' },
-  'smuggle-misdeclared-hs': { positive: true, weight: 0.0035, summary: 'precursor declared as an innocent good under its HS code' },
-  'smuggle-vague-express': { positive: true, weight: 0.0055, summary: 'vague description on express/post, crypto/P2P, weight/value off' },
-  'smuggle-transshipment': { positive: true, weight: 0.0025, summary: 'routed via HK/Busan/Jebel Ali, forwarder or "to order" consignee' },
-  'smuggle-watchlist-party': { positive: true, weight: 0.002, summary: 'a watchlisted shipper under a spelling variant' },
-  'smuggle-weak-indicators': { positive: true, weight: 0.0025, summary: 'several weak signs, no chemical named' },
-  'smuggle-pill-press': { positive: true, weight: 0.0015, summary: 'pill presses or dies to a shell or private consignee' },
+  'smuggle-bare-cas': {
+    positive: true,
+    weight: 0.0025,
+    summary: 'description is only a CAS number or "intermediate" + CAS',
+  },
+  'smuggle-misdeclared-hs': {
+    positive: true,
+    weight: 0.0035,
+    summary: 'precursor declared as an innocent good under its HS code',
+  },
+  'smuggle-vague-express': {
+    positive: true,
+    weight: 0.0055,
+    summary: 'vague description on express/post, crypto/P2P, weight/value off',
+  },
+  'smuggle-transshipment': {
+    positive: true,
+    weight: 0.0025,
+    summary: 'routed via HK/Busan/Jebel Ali, forwarder or "to order" consignee',
+  },
+  'smuggle-watchlist-party': {
+    positive: true,
+    weight: 0.002,
+    summary: 'a watchlisted shipper under a spelling variant',
+  },
+  'smuggle-weak-indicators': {
+    positive: true,
+    weight: 0.0025,
+    summary: 'several weak signs, no chemical named',
+  },
+  'smuggle-pill-press': {
+    positive: true,
+    weight: 0.0015,
+    summary: 'pill presses or dies to a shell or private consignee',
+  },
 } as const satisfies Record<string, PatternSpec>;
 
 export type PatternName = keyof typeof PATTERNS;
