@@ -15,6 +15,7 @@ import {
   deadLetterRow,
   decisionRow,
   type KafkaOrigin,
+  shadowRow,
 } from '../storage/decision-rows.ts';
 import { decodeMessage } from './decode.ts';
 import {
@@ -47,20 +48,24 @@ export interface PipelineOptions {
 
 interface Chunk {
   rows: DecisionRow[];
+  shadow: DecisionRow[];
   dead: DeadLetter[];
   /** Next offset to commit per partition, covering everything in this chunk. */
   offsets: Map<number, string>;
   // Steps already done, so a retried chunk does not repeat them.
   dlqSent: boolean;
   deadStored: boolean;
+  shadowStored: boolean;
 }
 
 const emptyChunk = (): Chunk => ({
   rows: [],
+  shadow: [],
   dead: [],
   offsets: new Map(),
   dlqSent: false,
   deadStored: false,
+  shadowStored: false,
 });
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
@@ -80,6 +85,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const maxBackoffMs = opts.maxBackoffMs ?? 5000;
   const decisionsTable = `${opts.database}.decisions_raw`;
   const deadTable = `${opts.database}.dead_letters`;
+  const shadowTable = `${opts.database}.shadow_scores`;
   const { metrics } = opts;
 
   let consumer: Consumer | undefined;
@@ -119,6 +125,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (!chunk.deadStored && chunk.dead.length > 0) {
       await insertRows(opts.clickhouse, deadTable, chunk.dead.map(deadLetterRow));
       chunk.deadStored = true;
+    }
+    if (!chunk.shadowStored && chunk.shadow.length > 0) {
+      await insertRows(opts.clickhouse, shadowTable, chunk.shadow);
+      chunk.shadowStored = true;
     }
     const started = performance.now();
     await insertRows(opts.clickhouse, decisionsTable, chunk.rows);
@@ -228,10 +238,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (last === undefined) return;
     metrics.consumed.inc(batch.messages.length);
     if (valid.length > 0) {
-      const decisions = opts.scorer.scoreBatch(
-        valid.map((v) => v.report),
-        clock(),
-      );
+      const reports = valid.map((v) => v.report);
+      const scoredAt = clock();
+      const decisions = opts.scorer.scoreBatch(reports, scoredAt);
+      for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt) ?? []) pending.shadow.push(shadowRow(s));
       decisions.forEach((d, i) => {
         const v = valid[i]!;
         pending.rows.push(decisionRow(d, v.report, v.raw, v.origin));

@@ -1,8 +1,22 @@
 // The scoring stage's interface. Reads validated reports; writes one decision record per report.
 // Guarantees: pure with respect to its inputs and loaded versions (same report + same versions =>
 // same decision, apart from scoredAt), so the stream, the batch CLI and the trainer agree.
-import type { Decision } from '../../schemas/decision.ts';
+import type { Decision, Lane } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
+
+/** What a challenger model would have decided; stored for comparison, never changes a lane. */
+export interface ShadowScore {
+  messageId: string;
+  consignmentId: string;
+  modelVersion: string;
+  modelScore: number;
+  riskScore: number;
+  lane: Lane;
+  championModelVersion: string;
+  championModelScore: number;
+  championLane: Lane;
+  scoredAt: string;
+}
 
 export interface Scorer {
   /** Versions of what is loaded now (they change on hot reload / promotion). */
@@ -10,4 +24,6 @@ export interface Scorer {
   readonly rulesVersion: string;
   /** Scores a batch; one decision per report, in order. Batching lets the model use predictOnBatch. */
   scoreBatch(reports: readonly Report[], scoredAt: Date): Decision[];
+  /** Challenger scores for the same batch when a challenger runs in shadow; otherwise absent or []. */
+  shadowBatch?(reports: readonly Report[], decisions: readonly Decision[], scoredAt: Date): ShadowScore[];
 }

@@ -2,6 +2,7 @@
 // to a row of `dead_letters`. Nested fields become parallel arrays, the queryable form 18.16 has.
 import type { Decision } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
+import type { ShadowScore } from '../scoring/scorer.ts';
 import { formatDateTime } from './sql.ts';
 
 export interface KafkaOrigin {
@@ -85,4 +86,10 @@ export function deadLetterRow(d: DeadLetter): DecisionRow {
     sizeBytes: d.value?.length ?? 0,
     valueBase64: d.value === null ? '' : d.value.toString('base64'),
   };
+}
+
+/** A challenger's score (table `shadow_scores`, migration 004). */
+export function shadowRow(s: ShadowScore): DecisionRow {
+  const at = new Date(s.scoredAt);
+  return { ...s, scoredAt: formatDateTime(at), scoredAtMs: at.getTime() };
 }
