@@ -1,0 +1,137 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Report, reportSchema } from '../../schemas/report.ts';
+import { PrecursorRiskError } from '../common/errors.ts';
+import { generateReports } from '../generator/index.ts';
+import { FEATURE_NAMES, featureSchemaHash } from './features.ts';
+import { trainModel } from './model/train.ts';
+import { loadChampion, loadModel, saveModel, type TfRiskModel } from './model.ts';
+
+const data = (seed: number, count: number) => {
+  const { reports, labels } = generateReports({ count, seed });
+  return { reports: reports.map((r) => reportSchema.parse(r)) as Report[], labels };
+};
+
+let dir: string;
+let model: TfRiskModel;
+const probe = data(99, 300).reports;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'precursor-model-'));
+  const train = data(5, 3000);
+  ({ model } = await trainModel({
+    ...train,
+    epochs: 4,
+    seed: 3,
+    now: () => new Date('2026-11-22T00:00:00Z'),
+  }));
+  await saveModel(model, dir);
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('TfRiskModel', () => {
+  it('returns one probability per report, in order, with the top 5 contributions by magnitude', () => {
+    const out = model.predictBatch(probe);
+    expect(out).toHaveLength(probe.length);
+    for (const p of out) {
+      expect(p.score).toBeGreaterThanOrEqual(0);
+      expect(p.score).toBeLessThanOrEqual(1);
+      expect(p.contributions.length).toBeLessThanOrEqual(5);
+      const mags = p.contributions.map((c) => Math.abs(c.contribution));
+      expect(mags).toEqual([...mags].sort((a, b) => b - a));
+      for (const c of p.contributions) expect(FEATURE_NAMES).toContain(c.feature);
+    }
+    expect(model.predictBatch([])).toEqual([]);
+  });
+
+  it('gives the same scores with and without explanations, and per report as in a batch', () => {
+    const a = model.predictBatch(probe).map((p) => p.score);
+    const b = model.predictBatch(probe, { explain: false }).map((p) => p.score);
+    expect(b).toEqual(a);
+    const single = probe.slice(0, 20).map((r) => model.predictBatch([r])[0]!.score);
+    single.forEach((s, i) => {
+      expect(s).toBeCloseTo(a[i]!, 5);
+    });
+  });
+
+  it('records version, schema hash and normalisation in the manifest', () => {
+    expect(model.version).toMatch(/^m-20261122-[0-9a-f]{8}$/);
+    expect(model.manifest.featureSchemaHash).toBe(featureSchemaHash());
+    expect(model.manifest.normalisation.means).toHaveLength(FEATURE_NAMES.length);
+  });
+});
+
+describe('saveModel / loadModel', () => {
+  it('round-trips to identical predictions and contributions', async () => {
+    const loaded = await loadModel(dir);
+    expect(loaded.version).toBe(model.version);
+    expect(loaded.predictBatch(probe)).toEqual(model.predictBatch(probe));
+    loaded.dispose();
+  });
+
+  it('writes the standard model.json + weights.bin layout', async () => {
+    const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+  });
+
+  it('rejects a model trained on another feature schema', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'precursor-model-'));
+    try {
+      await saveModel(model, other);
+      const manifestPath = path.join(other, 'manifest.json');
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+      manifest.featureSchemaHash = '0123456789abcdef';
+      await writeFile(manifestPath, JSON.stringify(manifest));
+      const err = await loadModel(other).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrecursorRiskError);
+      expect((err as PrecursorRiskError).code).toBe('MODEL_INVALID');
+      expect((err as Error).message).toMatch(/feature schema 0123456789abcdef/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects weights that do not match their checksum', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'precursor-model-'));
+    try {
+      await saveModel(model, other);
+      const weights = await readFile(path.join(other, 'weights.bin'));
+      weights[0] = weights[0]! ^ 0xff;
+      await writeFile(path.join(other, 'weights.bin'), weights);
+      await expect(loadModel(other)).rejects.toThrow(/checksum/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('trainModel', () => {
+  it('is deterministic for a seed', async () => {
+    const train = data(8, 1500);
+    const opts = { ...train, epochs: 2, seed: 4, now: () => new Date('2026-11-22T00:00:00Z') };
+    const a = await trainModel(opts);
+    const b = await trainModel(opts);
+    expect(b.model.version).toBe(a.model.version);
+    a.model.dispose();
+    b.model.dispose();
+  }, 120_000);
+});
+
+describe('the committed champion', () => {
+  it('loads with this build and ranks held-out positives high', async () => {
+    const champion = await loadChampion();
+    const { reports, labels } = data(4242, 2000);
+    const scores = champion.predictBatch(reports, { explain: false }).map((p) => p.score);
+    const pos = scores.filter((_, i) => labels[i]!.positive);
+    const neg = scores.filter((_, i) => !labels[i]!.positive);
+    const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+    expect(mean(pos)).toBeGreaterThan(mean(neg) + 0.3);
+    champion.dispose();
+  });
+});

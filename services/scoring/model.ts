@@ -1,0 +1,344 @@
+// The trained TF.js risk model. Reads validated reports (via features.ts) or models/model-registry/<version>/;
+// writes probabilities with top-5 feature contributions. Guarantees: predictBatch is synchronous, one result
+// per report in order; a model loads only if its feature-schema hash and weights checksum match this build.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { Report } from '../../schemas/report.ts';
+import { PrecursorRiskError } from '../common/errors.ts';
+import { extractBatch, FEATURE_COUNT, FEATURE_NAMES, featureSchemaHash } from './features.ts';
+import { type BackendLogger, type BackendName, initBackend } from './model/backend.ts';
+import { explainView, kernels } from './model/network.ts';
+import type { ModelPrediction, RiskModel } from './risk-model.ts';
+
+export const DEFAULT_REGISTRY_DIR = fileURLToPath(new URL('../../models/model-registry/', import.meta.url));
+export const TOP_CONTRIBUTIONS = 5;
+/** Rows per predictOnBatch call: bounds tensor memory on very large batches. */
+const MAX_ROWS_PER_CALL = 8192;
+
+const metricsSchema = z.object({
+  heldOut: z.object({ generatorSeed: z.number(), count: z.number(), positives: z.number() }),
+  prAuc: z.number(),
+  rocAuc: z.number(),
+  brier: z.number(),
+  meanScore: z.number(),
+  positiveRate: z.number(),
+});
+
+export const modelManifestSchema = z.object({
+  version: z.string().min(1),
+  createdAt: z.string(),
+  featureSchemaHash: z.string().length(16),
+  featureNames: z.array(z.string()),
+  architecture: z.object({ layers: z.array(z.number().int()), activations: z.array(z.string()) }),
+  normalisation: z.object({ means: z.array(z.number()), stds: z.array(z.number()) }),
+  calibration: z.object({ method: z.string(), logitShift: z.number() }),
+  contributions: z.object({
+    method: z.string(),
+    units: z.string(),
+    baseline: z.string(),
+    topK: z.number().int(),
+  }),
+  training: z.looseObject({
+    generator: z.object({ seed: z.number(), count: z.number(), startDate: z.string().optional() }).nullable(),
+    reports: z.number(),
+    positives: z.number(),
+    seed: z.number(),
+  }),
+  metrics: metricsSchema.nullable(),
+  backend: z.string(),
+  files: z.object({
+    modelJson: z.literal('model.json'),
+    weights: z.literal('weights.bin'),
+    weightsSha256: z.string(),
+  }),
+});
+
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+export type ModelMetrics = z.infer<typeof metricsSchema>;
+/** Everything in the manifest that the weights do not determine. */
+export type ManifestInput = Omit<ModelManifest, 'version' | 'featureSchemaHash' | 'featureNames' | 'files'>;
+
+export interface PredictOptions {
+  /** Compute contributions (default true). Off, the call is a single forward pass. */
+  explain?: boolean;
+}
+
+interface Artifacts {
+  modelJson: string;
+  weights: Uint8Array;
+}
+
+/** `m-YYYYMMDD-<first 8 hex of sha256(weights.bin)>`. */
+export function modelVersion(createdAt: string, weights: Uint8Array): string {
+  return `m-${createdAt.slice(0, 10).replace(/-/g, '')}-${sha256(weights).slice(0, 8)}`;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export class TfRiskModel implements RiskModel {
+  readonly version: string;
+  readonly manifest: ModelManifest;
+  private readonly net: tf.LayersModel;
+  private readonly explainNet: tf.LayersModel;
+  private readonly artifacts: Artifacts;
+  private readonly means: Float32Array;
+  private readonly invStds: Float32Array;
+  // Transposed kernels for the contribution pass, kept across calls.
+  private readonly w1t: tf.Tensor2D;
+  private readonly w2t: tf.Tensor2D;
+  private readonly w3row: tf.Tensor2D;
+
+  /** Use createRiskModel or loadModel. */
+  constructor(net: tf.LayersModel, manifest: ModelManifest, artifacts: Artifacts) {
+    this.net = net;
+    this.manifest = manifest;
+    this.version = manifest.version;
+    this.artifacts = artifacts;
+    this.explainNet = explainView(net);
+    this.means = Float32Array.from(manifest.normalisation.means);
+    this.invStds = Float32Array.from(manifest.normalisation.stds, (s) => (s > 0 ? 1 / s : 1));
+    const [k1, k2, k3] = kernels(net);
+    [this.w1t, this.w2t, this.w3row] = tf.tidy(() => [
+      tf.keep(k1.transpose()),
+      tf.keep(k2.transpose()),
+      tf.keep(k3.reshape([1, -1])),
+    ]) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  }
+
+  predictBatch(reports: readonly Report[], opts: PredictOptions = {}): ModelPrediction[] {
+    return this.predictFeatures(extractBatch(reports), reports.length, opts);
+  }
+
+  /** Scores only: the forward pass without contributions. */
+  scoreBatch(reports: readonly Report[]): Float32Array {
+    return this.scoreFeatures(extractBatch(reports), reports.length);
+  }
+
+  /** Predictions from a row-major n x d feature matrix (as extractBatch returns). Standardises it in place. */
+  predictFeatures(features: Float32Array, n: number, opts: PredictOptions = {}): ModelPrediction[] {
+    if (opts.explain === false)
+      return Array.from(this.scoreFeatures(features, n), (score) => ({ score, contributions: [] }));
+    this.standardise(features, n);
+    const out: ModelPrediction[] = new Array(n);
+    for (let start = 0; start < n; start += MAX_ROWS_PER_CALL) {
+      const rows = Math.min(MAX_ROWS_PER_CALL, n - start);
+      const slice = features.subarray(start * FEATURE_COUNT, (start + rows) * FEATURE_COUNT);
+      const [scoreT, contribT] = tf.tidy(() => {
+        const x = tf.tensor2d(slice, [rows, FEATURE_COUNT]);
+        const [h1, h2, score] = this.explainNet.predictOnBatch(x) as tf.Tensor2D[];
+        // For a ReLU network the input gradient is W1 diag(m1) W2 diag(m2) w3, with m the active units;
+        // gradient x (standardised) input splits the logit exactly into per-feature parts.
+        const perUnit2 = tf.step(h2!).mul(this.w3row);
+        const perUnit1 = tf.step(h1!).mul(perUnit2.matMul(this.w2t));
+        return [score!, x.mul(perUnit1.matMul(this.w1t))];
+      });
+      const scores = scoreT.dataSync();
+      const contributions = contribT.dataSync();
+      scoreT.dispose();
+      contribT.dispose();
+      for (let i = 0; i < rows; i++) {
+        out[start + i] = {
+          score: scores[i]!,
+          contributions: topContributions(contributions, i * FEATURE_COUNT),
+        };
+      }
+    }
+    return out;
+  }
+
+  scoreFeatures(features: Float32Array, n: number): Float32Array {
+    this.standardise(features, n);
+    const scores = new Float32Array(n);
+    for (let start = 0; start < n; start += MAX_ROWS_PER_CALL) {
+      const rows = Math.min(MAX_ROWS_PER_CALL, n - start);
+      const slice = features.subarray(start * FEATURE_COUNT, (start + rows) * FEATURE_COUNT);
+      const scoreT = tf.tidy(
+        () => this.net.predictOnBatch(tf.tensor2d(slice, [rows, FEATURE_COUNT])) as tf.Tensor,
+      );
+      scores.set(scoreT.dataSync(), start);
+      scoreT.dispose();
+    }
+    return scores;
+  }
+
+  /** The same weights with a different manifest (e.g. held-out metrics added after evaluation). */
+  withManifest(patch: Partial<ManifestInput>): TfRiskModel {
+    return new TfRiskModel(this.net, { ...this.manifest, ...patch }, this.artifacts);
+  }
+
+  /** The serialised network: `model.json` text and `weights.bin` bytes. */
+  get files(): Readonly<Artifacts> {
+    return this.artifacts;
+  }
+
+  dispose(): void {
+    this.w1t.dispose();
+    this.w2t.dispose();
+    this.w3row.dispose();
+    this.net.dispose();
+  }
+
+  private standardise(x: Float32Array, n: number): void {
+    const d = FEATURE_COUNT;
+    if (x.length !== n * d) throw new RangeError(`expected ${n} x ${d} features, got ${x.length} values`);
+    const { means, invStds } = this;
+    for (let i = 0; i < x.length; i += d) {
+      for (let j = 0; j < d; j++) x[i + j] = (x[i + j]! - means[j]!) * invStds[j]!;
+    }
+  }
+}
+
+/** The TOP_CONTRIBUTIONS largest |contribution| of one row, largest first (insertion into a short list). */
+function topContributions(
+  values: ArrayLike<number>,
+  offset: number,
+): { feature: string; contribution: number }[] {
+  const k = TOP_CONTRIBUTIONS;
+  const idx = new Int32Array(k).fill(-1);
+  const mag = new Float64Array(k);
+  let count = 0;
+  for (let j = 0; j < FEATURE_COUNT; j++) {
+    const v = values[offset + j]!;
+    const a = v < 0 ? -v : v;
+    if (a === 0 || (count === k && a <= mag[k - 1]!)) continue;
+    let p = count < k ? count++ : k - 1;
+    while (p > 0 && mag[p - 1]! < a) {
+      mag[p] = mag[p - 1]!;
+      idx[p] = idx[p - 1]!;
+      p--;
+    }
+    mag[p] = a;
+    idx[p] = j;
+  }
+  const out: { feature: string; contribution: number }[] = new Array(count);
+  for (let p = 0; p < count; p++)
+    out[p] = { feature: FEATURE_NAMES[idx[p]!]!, contribution: values[offset + idx[p]!]! };
+  return out;
+}
+
+// ---------------------------------------------------------------- serialisation
+
+/** Serialises through a custom save handler into the standard model.json + weights.bin layout. */
+async function serialise(net: tf.LayersModel): Promise<Artifacts> {
+  let captured: tf.io.ModelArtifacts | null = null;
+  await net.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const a = captured as tf.io.ModelArtifacts | null;
+  if (!a?.weightData || !a.weightSpecs) throw new Error('tfjs save handler received no weights');
+  const modelJson = {
+    format: a.format ?? 'layers-model',
+    generatedBy: a.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+    convertedBy: a.convertedBy ?? null,
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+  };
+  return {
+    modelJson: JSON.stringify(modelJson),
+    weights: new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData)),
+  };
+}
+
+/** Wraps a trained network: serialises it, derives its version from the weights, builds the manifest. */
+export async function createRiskModel(net: tf.LayersModel, input: ManifestInput): Promise<TfRiskModel> {
+  const artifacts = await serialise(net);
+  const manifest: ModelManifest = {
+    version: modelVersion(input.createdAt, artifacts.weights),
+    featureSchemaHash: featureSchemaHash(),
+    featureNames: [...FEATURE_NAMES],
+    ...input,
+    files: { modelJson: 'model.json', weights: 'weights.bin', weightsSha256: sha256(artifacts.weights) },
+  };
+  return new TfRiskModel(net, manifest, artifacts);
+}
+
+/** Writes manifest.json, model.json and weights.bin into `dir` (created if needed). */
+export async function saveModel(model: TfRiskModel, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'model.json'), model.files.modelJson);
+  await writeFile(path.join(dir, 'weights.bin'), model.files.weights);
+  await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(model.manifest, null, 2)}\n`);
+}
+
+const invalid = (message: string, cause?: unknown) =>
+  new PrecursorRiskError('MODEL_INVALID', message, cause === undefined ? undefined : { cause });
+
+/** Loads a model directory, refusing artifacts that do not match this build's features or their checksum. */
+export async function loadModel(
+  dir: string,
+  opts: { logger?: BackendLogger; backend?: BackendName[] } = {},
+): Promise<TfRiskModel> {
+  let manifest: ModelManifest;
+  try {
+    manifest = modelManifestSchema.parse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')));
+  } catch (err) {
+    throw invalid(`cannot read a model manifest in ${dir}: ${(err as Error).message}`, err);
+  }
+  const expected = featureSchemaHash();
+  if (manifest.featureSchemaHash !== expected) {
+    throw invalid(
+      `model ${manifest.version} was trained on feature schema ${manifest.featureSchemaHash}, but this build computes ${expected}; retrain the model or deploy the matching code`,
+    );
+  }
+  if (manifest.featureNames.join(',') !== FEATURE_NAMES.join(','))
+    throw invalid(`model ${manifest.version} lists different feature names`);
+  let artifacts: Artifacts;
+  try {
+    artifacts = {
+      modelJson: await readFile(path.join(dir, manifest.files.modelJson), 'utf8'),
+      weights: new Uint8Array(await readFile(path.join(dir, manifest.files.weights))),
+    };
+  } catch (err) {
+    throw invalid(`model ${manifest.version}: cannot read its files in ${dir}`, err);
+  }
+  if (sha256(artifacts.weights) !== manifest.files.weightsSha256)
+    throw invalid(`model ${manifest.version}: weights.bin does not match its checksum`);
+
+  await initBackend({
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.backend ? { prefer: opts.backend } : {}),
+  });
+  const json = JSON.parse(artifacts.modelJson) as tf.io.ModelJSON;
+  const weights = artifacts.weights;
+  const net = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData: weights.buffer.slice(
+        weights.byteOffset,
+        weights.byteOffset + weights.byteLength,
+      ) as ArrayBuffer,
+    }),
+  );
+  const inputDim = (net.inputs[0]?.shape ?? [])[1];
+  if (inputDim !== FEATURE_COUNT) {
+    net.dispose();
+    throw invalid(
+      `model ${manifest.version} expects ${inputDim} features, this build computes ${FEATURE_COUNT}`,
+    );
+  }
+  return new TfRiskModel(net, manifest, artifacts);
+}
+
+/** Loads the version named by `<registry>/champion.json`. */
+export async function loadChampion(
+  registryDir = DEFAULT_REGISTRY_DIR,
+  opts: { logger?: BackendLogger } = {},
+): Promise<TfRiskModel> {
+  let version: string;
+  try {
+    version = z
+      .object({ version: z.string().min(1) })
+      .parse(JSON.parse(await readFile(path.join(registryDir, 'champion.json'), 'utf8'))).version;
+  } catch (err) {
+    throw invalid(`no readable champion.json in ${registryDir}`, err);
+  }
+  return loadModel(path.join(registryDir, version), opts);
+}
