@@ -64,11 +64,18 @@ export const goodsLineSchema = z
     declaredValue: z.object({ amount: z.number().min(0).finite(), currency: currencyCode }).nullish(),
     originCountry: countryCode.nullish(),
   })
-  // The check result travels with the line, so every stage sees the same verdict.
+  // The check result travels with the line, so every stage sees the same verdict. One literal with
+  // every key, so all goods lines share one object shape (faster to read in the hot path).
   .transform((line) => ({
-    ...line,
+    lineNumber: line.lineNumber,
+    description: line.description,
     hsCode: line.hsCode ?? null,
     casNumbers: line.casNumbers ?? [],
+    quantity: line.quantity ?? null,
+    packages: line.packages ?? null,
+    grossWeightKg: line.grossWeightKg ?? null,
+    declaredValue: line.declaredValue ?? null,
+    originCountry: line.originCountry ?? null,
     casChecks: (line.casNumbers ?? []).map(checkCas),
   }));
 
