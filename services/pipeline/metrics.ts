@@ -19,6 +19,11 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['lane'] as const,
       registers: [registry],
     }),
+    reconciled: new Counter({
+      name: `${ns}_reports_reconciled_total`,
+      help: 'earlier documents re-judged because the other document of their consignment arrived',
+      registers: [registry],
+    }),
     deadLettered: new Counter({
       name: `${ns}_messages_dead_lettered_total`,
       help: 'messages sent to the dead-letter topic, by reason code',

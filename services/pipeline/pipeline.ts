@@ -14,9 +14,9 @@ import {
   type DecisionRow,
   deadLetterRow,
   decisionRow,
-  type KafkaOrigin,
   shadowRow,
 } from '../storage/decision-rows.ts';
+import { CounterpartCache, type SeenDocument } from './counterparts.ts';
 import { decodeMessage } from './decode.ts';
 import {
   type Consumer,
@@ -41,6 +41,8 @@ export interface PipelineOptions {
   flushMs: number;
   /** Upper bound of the retry backoff while ClickHouse is down. */
   maxBackoffMs?: number;
+  /** Consignments remembered for manifest ↔ declaration reconciliation (default 20,000). */
+  counterpartCapacity?: number;
   /** Time allowed for stop(): stop fetching, flush, commit, disconnect. */
   shutdownMs?: number;
   clock?: () => Date;
@@ -87,6 +89,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const deadTable = `${opts.database}.dead_letters`;
   const shadowTable = `${opts.database}.shadow_scores`;
   const { metrics } = opts;
+  const seen = new CounterpartCache(opts.counterpartCapacity ?? 20_000);
 
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
@@ -211,10 +214,54 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     return flushing;
   }
 
+  /**
+   * Scores a batch's valid reports. When one completes a manifest/declaration pair, both documents
+   * are judged against each other: this one now, and the earlier one again (a new row for its
+   * messageId, which replaces the earlier row as read).
+   */
+  function scoreValid(valid: SeenDocument[]): void {
+    const scoredAt = clock();
+    const inBatch = new Set(valid.map((v) => v.report.messageId));
+    const counterparts = new Map<string, Report>();
+    const rescore = new Map<string, SeenDocument>();
+    for (const v of valid) {
+      const earlier = seen.counterpart(v.report);
+      if (earlier) {
+        counterparts.set(v.report.messageId, earlier.report);
+        counterparts.set(earlier.report.messageId, v.report);
+        if (!inBatch.has(earlier.report.messageId)) rescore.set(earlier.report.messageId, earlier);
+        else rescore.delete(earlier.report.messageId);
+      }
+      seen.remember(v);
+    }
+    const reports = valid.map((v) => v.report);
+    const decisions = opts.scorer.scoreBatch(reports, scoredAt, { counterparts });
+    for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt) ?? [])
+      pending.shadow.push(shadowRow(s));
+    decisions.forEach((d, i) => {
+      const v = valid[i]!;
+      pending.rows.push(decisionRow(d, v.report, v.raw, v.origin));
+      metrics.scored.inc({ lane: d.lane });
+    });
+    if (rescore.size > 0) {
+      const again = [...rescore.values()];
+      const redecided = opts.scorer.scoreBatch(
+        again.map((e) => e.report),
+        scoredAt,
+        { counterparts },
+      );
+      redecided.forEach((d, i) => {
+        const e = again[i]!;
+        pending.rows.push(decisionRow(d, e.report, e.raw, e.origin));
+      });
+      metrics.reconciled.inc(again.length);
+    }
+  }
+
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     if (batch.isEmpty()) return;
     const receivedAt = clock();
-    const valid: { report: Report; raw: string; origin: KafkaOrigin }[] = [];
+    const valid: SeenDocument[] = [];
     let last: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
@@ -237,17 +284,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
     if (last === undefined) return;
     metrics.consumed.inc(batch.messages.length);
-    if (valid.length > 0) {
-      const reports = valid.map((v) => v.report);
-      const scoredAt = clock();
-      const decisions = opts.scorer.scoreBatch(reports, scoredAt);
-      for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt) ?? []) pending.shadow.push(shadowRow(s));
-      decisions.forEach((d, i) => {
-        const v = valid[i]!;
-        pending.rows.push(decisionRow(d, v.report, v.raw, v.origin));
-        metrics.scored.inc({ lane: d.lane });
-      });
-    }
+    if (valid.length > 0) scoreValid(valid);
     pending.offsets.set(batch.partition, nextOffset(last));
     resolveOffset(last);
     metrics.consumerLag.set(

@@ -18,12 +18,20 @@ export interface ShadowScore {
   scoredAt: string;
 }
 
+export interface ScoreOptions {
+  counterparts?: ReadonlyMap<string, Report>;
+}
+
 export interface Scorer {
   /** Versions of what is loaded now (they change on hot reload / promotion). */
   readonly modelVersion: string;
   readonly rulesVersion: string;
-  /** Scores a batch; one decision per report, in order. Batching lets the model use predictOnBatch. */
-  scoreBatch(reports: readonly Report[], scoredAt: Date): Decision[];
+  /**
+   * Scores a batch; one decision per report, in order. Batching lets the model use predictOnBatch.
+   * `counterparts` maps a report's messageId to the other document of its consignment (a MANIFEST's
+   * DECLARATION or the reverse), when both have arrived: the two are then judged against each other.
+   */
+  scoreBatch(reports: readonly Report[], scoredAt: Date, options?: ScoreOptions): Decision[];
   /** Challenger scores for the same batch when a challenger runs in shadow; otherwise absent or []. */
   shadowBatch?(reports: readonly Report[], decisions: readonly Decision[], scoredAt: Date): ShadowScore[];
 }

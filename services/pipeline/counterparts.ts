@@ -1,0 +1,46 @@
+// Reads: validated reports as the pipeline sees them. Writes: nothing; remembers the latest report
+// of each document kind per consignment, so that when the MANIFEST and the DECLARATION of one
+// consignment have both arrived, both can be judged against each other (reconciliation).
+// Guarantees: bounded memory (least recently seen consignments are forgotten first). Both documents
+// share the Kafka key (consignmentId), so they reach the same partition and the same process.
+import type { DocumentType, Report } from '../../schemas/report.ts';
+import type { KafkaOrigin } from '../storage/decision-rows.ts';
+
+export interface SeenDocument {
+  report: Report;
+  raw: string;
+  origin: KafkaOrigin;
+}
+
+type Pair = Partial<Record<DocumentType, SeenDocument>>;
+
+const other = (t: DocumentType): DocumentType => (t === 'MANIFEST' ? 'DECLARATION' : 'MANIFEST');
+
+export class CounterpartCache {
+  private readonly pairs = new Map<string, Pair>();
+
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.pairs.size;
+  }
+
+  /** The other document of this report's consignment, if it was seen (and is not this same message). */
+  counterpart(report: Report): SeenDocument | undefined {
+    const doc = this.pairs.get(report.consignment.consignmentId)?.[other(report.documentType)];
+    return doc && doc.report.messageId !== report.messageId ? doc : undefined;
+  }
+
+  remember(doc: SeenDocument): void {
+    const id = doc.report.consignment.consignmentId;
+    const pair = this.pairs.get(id) ?? {};
+    this.pairs.delete(id); // re-insert: Map order is the recency order
+    pair[doc.report.documentType] = doc;
+    this.pairs.set(id, pair);
+    while (this.pairs.size > this.capacity) {
+      const oldest = this.pairs.keys().next().value;
+      if (oldest === undefined) break;
+      this.pairs.delete(oldest);
+    }
+  }
+}
