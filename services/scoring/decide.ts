@@ -1,0 +1,202 @@
+// Reads: validated reports, the current rules snapshot, the watchlist and the injected RiskModel.
+// Writes: one decision record per report (CONTRACT.md §2): riskScore, lane, rule hits, substances, features.
+// Guarantees: pure apart from scoredAt: the same report and versions give the same decision, including
+// random QC selection (a hash of messageId, so replays agree). Combination: docs/scoring.md.
+import { createHash } from 'node:crypto';
+import type { Decision, FeatureContribution, Lane, RuleHit } from '../../schemas/decision.ts';
+import type { Report } from '../../schemas/report.ts';
+import { DEFAULT_FACT_OPTIONS, type FactOptions } from './fact-catalogue.ts';
+import { type ComputedFacts, computeFacts } from './facts.ts';
+import { reconcile } from './reconcile.ts';
+import type { ModelPrediction, RiskModel } from './risk-model.ts';
+import { NullModel } from './risk-model.ts';
+import { evaluateRules } from './rule-engine.ts';
+import { createRulesStore, type RulesSnapshot, type RulesStore, type StoreLogger } from './rules-store.ts';
+import type { Scorer } from './scorer.ts';
+import { EMPTY_WATCHLIST, loadWatchlistDir, type Watchlist } from './watchlist.ts';
+
+export interface LaneThresholds {
+  /** riskScore at or above this is at least YELLOW (document check). */
+  yellow: number;
+  /** riskScore at or above this is RED (physical examination). */
+  red: number;
+}
+
+export interface DecisionPolicy {
+  thresholds: LaneThresholds;
+  /** How far the model alone can lift the score: its probability is scaled by this before noisy-OR. */
+  modelWeight: number;
+  /** Minimum share of reports sent to at least YELLOW at random (ASYCUDA-style quality control). */
+  randomSelectionRate: number;
+  /** Model feature contributions kept on each decision. */
+  topFeatures: number;
+}
+
+export const DEFAULT_POLICY: Readonly<DecisionPolicy> = Object.freeze({
+  thresholds: Object.freeze({ yellow: 0.4, red: 0.75 }),
+  modelWeight: 0.6,
+  randomSelectionRate: 0.01,
+  topFeatures: 5,
+});
+
+export const RANDOM_SELECTION_RULE_ID = 'random-selection';
+
+/**
+ * Noisy-OR over rules: each rule is an independent chance `weight` that the consignment is a risk, so
+ * rules = 1 - prod(1 - w). A rule that fires on several lines counts once, with its largest weight, so ten
+ * vague lines are not ten independent signals. The model joins as one more source with weight
+ * modelWeight * p: risk = 1 - (1 - rules) * (1 - modelWeight * p). With NullModel (p = 0) risk = rules.
+ */
+export function combineScore(hits: readonly RuleHit[], modelScore: number, modelWeight: number): number {
+  const perRule = new Map<string, number>();
+  for (const h of hits) perRule.set(h.ruleId, Math.max(perRule.get(h.ruleId) ?? 0, clamp01(h.weight)));
+  let keep = 1;
+  for (const w of perRule.values()) keep *= 1 - w;
+  keep *= 1 - clamp01(modelWeight) * clamp01(modelScore);
+  return round4(1 - keep);
+}
+
+export function laneFor(riskScore: number, t: LaneThresholds): Lane {
+  return riskScore >= t.red ? 'RED' : riskScore >= t.yellow ? 'YELLOW' : 'GREEN';
+}
+
+/** Deterministic draw in [0, 1) from the messageId: replays and re-deliveries get the same answer. */
+export function selectionDraw(messageId: string): number {
+  const hex = createHash('sha256').update(`random-selection:${messageId}`).digest('hex').slice(0, 8);
+  return Number.parseInt(hex, 16) / 0x1_0000_0000;
+}
+
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+function topFeatures(p: ModelPrediction, n: number): FeatureContribution[] {
+  return [...p.contributions]
+    .filter((c) => Number.isFinite(c.contribution))
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+    .slice(0, n);
+}
+
+/** One decision from already-computed facts, hits and prediction. */
+export function decide(
+  report: Report,
+  facts: ComputedFacts,
+  ruleHits: RuleHit[],
+  prediction: ModelPrediction,
+  versions: { modelVersion: string; rulesVersion: string },
+  policy: DecisionPolicy,
+  scoredAt: Date,
+): Decision {
+  const modelScore = clamp01(prediction.score);
+  const riskScore = combineScore(ruleHits, modelScore, policy.modelWeight);
+  let lane = laneFor(riskScore, policy.thresholds);
+  const hits = [...ruleHits].sort((a, b) => b.weight - a.weight);
+  const selected =
+    policy.randomSelectionRate > 0 && selectionDraw(report.messageId) < policy.randomSelectionRate;
+  if (selected) {
+    if (lane === 'GREEN') lane = 'YELLOW';
+    hits.push({
+      ruleId: RANDOM_SELECTION_RULE_ID,
+      weight: 0,
+      explanation: `Selected at random for quality control (rate ${policy.randomSelectionRate})`,
+      goodsLine: null,
+    });
+  }
+  return {
+    messageId: report.messageId,
+    consignmentId: report.consignment.consignmentId,
+    documentType: report.documentType,
+    scoredAt: scoredAt.toISOString(),
+    riskScore,
+    lane,
+    flagged: lane !== 'GREEN',
+    ruleHits: hits,
+    modelScore: round4(modelScore),
+    modelVersion: versions.modelVersion,
+    rulesVersion: versions.rulesVersion,
+    substances: facts.substances,
+    topFeatures: topFeatures(prediction, policy.topFeatures),
+    ...(selected ? { randomSelection: true } : {}),
+  };
+}
+
+export interface ScorerOptions {
+  /** A RulesStore (hot reload) or a fixed snapshot. */
+  rules: RulesStore | RulesSnapshot;
+  model?: RiskModel;
+  watchlist?: Watchlist;
+  policy?: Partial<DecisionPolicy>;
+  factOptions?: Partial<FactOptions>;
+}
+
+export function resolvePolicy(p: Partial<DecisionPolicy> = {}): DecisionPolicy {
+  const policy = { ...DEFAULT_POLICY, ...p, thresholds: { ...DEFAULT_POLICY.thresholds, ...p.thresholds } };
+  const { yellow, red } = policy.thresholds;
+  if (!(yellow > 0 && yellow <= red && red <= 1))
+    throw new RangeError(`lane thresholds need 0 < yellow <= red <= 1`);
+  if (!(policy.randomSelectionRate >= 0 && policy.randomSelectionRate <= 1))
+    throw new RangeError('randomSelectionRate');
+  return Object.freeze(policy);
+}
+
+export function createScorer(options: ScorerOptions): Scorer {
+  const model = options.model ?? NullModel;
+  const watchlist = options.watchlist ?? EMPTY_WATCHLIST;
+  const policy = resolvePolicy(options.policy);
+  const factOptions: FactOptions = { ...DEFAULT_FACT_OPTIONS, ...options.factOptions };
+  const snapshot = (): RulesSnapshot => ('current' in options.rules ? options.rules.current : options.rules);
+
+  return {
+    get modelVersion() {
+      return model.version;
+    },
+    get rulesVersion() {
+      return snapshot().version;
+    },
+    scoreBatch(reports, scoredAt, scoreOptions) {
+      // One snapshot per batch: a reload mid-batch never mixes two rule versions in one batch.
+      const snap = snapshot();
+      const versions = { modelVersion: model.version, rulesVersion: snap.version };
+      const predictions = reports.length === 0 ? [] : model.predictBatch(reports);
+      const ctx = { knowledge: snap.knowledge, matcher: snap.matcher, watchlist, options: factOptions };
+      return reports.map((report, i) => {
+        const facts = computeFacts(report, ctx);
+        const hits = evaluateRules(snap.rules, facts);
+        // Both documents of the consignment have arrived: their disagreements are evidence too.
+        const other = scoreOptions?.counterparts?.get(report.messageId);
+        if (other !== undefined && other.documentType !== report.documentType) {
+          hits.push(
+            ...(report.documentType === 'MANIFEST' ? reconcile(report, other) : reconcile(other, report)),
+          );
+        }
+        const prediction = predictions[i] ?? { score: 0, contributions: [] };
+        return decide(report, facts, hits, prediction, versions, policy, scoredAt);
+      });
+    },
+  };
+}
+
+export interface DefaultScorerOptions extends Omit<ScorerOptions, 'rules' | 'watchlist'> {
+  rulesDir?: string;
+  knowledgePath?: string;
+  watchlistDir?: string;
+  /** Hot-reload rules when their files change. */
+  watch?: boolean;
+  /** Receives reloads (info) and rejected rule changes (error). */
+  logger?: StoreLogger;
+}
+
+/** The scorer the CLI and pipeline use: rules and knowledge from models/, optional watchlist directory. */
+export function createDefaultScorer(options: DefaultScorerOptions = {}): {
+  scorer: Scorer;
+  rules: RulesStore;
+} {
+  const rules = createRulesStore({
+    ...(options.rulesDir === undefined ? {} : { rulesDir: options.rulesDir }),
+    ...(options.knowledgePath === undefined ? {} : { knowledgePath: options.knowledgePath }),
+    watch: options.watch ?? false,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  const watchlist =
+    options.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(options.watchlistDir);
+  return { scorer: createScorer({ ...options, rules, watchlist }), rules };
+}

@@ -1,0 +1,371 @@
+// Reads: one validated report, the knowledge base (via the chemical matcher) and the watchlist.
+// Writes: a flat fact object per report and per goods line: the only thing rules can see, plus the
+// substance matches with their control status on the filing date. Guarantees: computed once per report,
+// every fact in the catalogue is always present (no undefined), and the catalogue is what rules validate against.
+import type { SubstanceMatch } from '../../schemas/decision.ts';
+import type { Party, Report } from '../../schemas/report.ts';
+import { FILLER_WORDS } from './chem-text.ts';
+import {
+  DEFAULT_FACT_OPTIONS,
+  type FactOptions,
+  type LineFacts,
+  type ReportFacts,
+} from './fact-catalogue.ts';
+import { tokenSetSimilarity } from './fuzzy.ts';
+import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
+import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
+import { looksLikeForwarder, looksLikePerson, normalizePartyName } from './party-names.ts';
+import {
+  CONSOLIDATION_WORDS,
+  CONSUMER_WORDS,
+  emailCountry,
+  MAX_KG_PER_PACKAGE,
+  PILL_PRESS_PATTERN,
+  phoneCountries,
+  RESIDENTIAL_PATTERN,
+  TO_ORDER_PATTERN,
+  USD_PER_UNIT,
+  VAGUE_WORDS,
+} from './vocabulary.ts';
+import type { Watchlist, WatchlistHit } from './watchlist.ts';
+
+export interface ComputedFacts {
+  report: ReportFacts;
+  lines: LineFacts[];
+  substances: SubstanceMatch[];
+}
+
+export interface FactContext {
+  knowledge: Knowledge;
+  matcher: ChemicalMatcher;
+  watchlist: Watchlist;
+  options?: FactOptions;
+}
+
+const CORE_MATCH = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM']);
+const PARTY_ROLES = ['shipper', 'consignee', 'notifyParty', 'forwarder', 'declarant'] as const;
+
+function listingsOf(knowledge: Knowledge, m: ChemicalMatch): readonly Listing[] {
+  if (m.familyId !== null) return knowledge.families.get(m.familyId)?.listings ?? [];
+  return m.substanceId === null ? [] : (knowledge.substances.get(m.substanceId)?.listings ?? []);
+}
+
+function usdPerKg(line: Report['consignment']['goods'][number]): number {
+  const value = line.declaredValue;
+  if (value === null || value === undefined) return -1;
+  const rate = USD_PER_UNIT[value.currency];
+  const q = line.quantity;
+  const kg =
+    q?.unit === 'KG'
+      ? q.value
+      : q?.unit === 'G'
+        ? q.value / 1000
+        : (line.grossWeightKg ?? 0) > 0
+          ? line.grossWeightKg!
+          : 0;
+  if (rate === undefined || kg <= 0) return -1;
+  return (value.amount * rate) / kg;
+}
+
+function weightProblem(line: Report['consignment']['goods'][number]): string {
+  const gross = line.grossWeightKg;
+  const q = line.quantity;
+  const netKg = q?.unit === 'KG' ? q.value : q?.unit === 'G' ? q.value / 1000 : null;
+  if (gross !== null && gross !== undefined && netKg !== null && netKg > gross * 1.02 + 0.05) {
+    return `net ${netKg} kg exceeds gross ${gross} kg`;
+  }
+  const pk = line.packages;
+  if (pk && pk.count > 0 && gross !== null && gross !== undefined) {
+    const limit = MAX_KG_PER_PACKAGE[pk.type.toUpperCase()];
+    const per = gross / pk.count;
+    if (limit !== undefined && per > limit)
+      return `${per.toFixed(1)} kg per ${pk.type.toLowerCase()} (max ${limit})`;
+  }
+  return '';
+}
+
+function contactProblem(role: string, party: Party | null | undefined): string {
+  const country = party?.address?.country;
+  if (party === null || party === undefined || country === undefined) return '';
+  const phone = party.phone ? phoneCountries(party.phone) : null;
+  if (phone !== null && !phone.includes(country))
+    return `${role} in ${country} has a ${phone[0]} phone number`;
+  const mail = party.email ? emailCountry(party.email) : null;
+  if (mail !== null && mail !== country)
+    return `${role} in ${country} has a .${mail.toLowerCase()} e-mail address`;
+  return '';
+}
+
+function isVague(tokens: readonly string[]): boolean {
+  const rest = tokens.filter((t) => !/^\d+$/.test(t) && !FILLER_WORDS.has(t) && t !== 'for' && t !== 'with');
+  return rest.every((t) => VAGUE_WORDS.has(t));
+}
+
+export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
+  const { knowledge, matcher, watchlist } = ctx;
+  const opts = ctx.options ?? DEFAULT_FACT_OPTIONS;
+  const c = report.consignment;
+  const route = c.route;
+  const date = reportDay(report.filedAt);
+  const rc = report.source.reportingCountry;
+  const direction: ControlContext['direction'] =
+    route.destinationCountry === rc ? 'import' : route.originCountry === rc ? 'export' : 'transit';
+  const control: ControlContext = { reportingCountry: rc, date, direction };
+  const permitPresent = c.permits.length > 0;
+  const substances: SubstanceMatch[] = [];
+  const lineMatches: LineMatch[] = c.goods.map((g) => matcher.matchLine(g));
+
+  const lines: LineFacts[] = c.goods.map((g, i) => {
+    const lm = lineMatches[i]!;
+    const f = emptyLineFacts(g.lineNumber, g.description, g.hsCode ?? '');
+    f.hsStrength = lm.heading?.strength ?? 'none';
+    f.hsLabel = lm.heading?.label ?? '';
+    f.chemicalHs = g.hsCode !== null && /^(28|29|3824)/.test(g.hsCode);
+    f.namesChemical = lm.namesChemical;
+    f.chemicalContext = lm.chemicalContext;
+    f.bareCas = lm.bareCas;
+    f.unknownCas = lm.unknownCas.join(', ');
+    f.invalidCas = lm.invalidCas.join(', ');
+    for (const m of lm.matches) {
+      const status = knowledge.statusOf(m.name, listingsOf(knowledge, m), control);
+      const role = m.substanceId === null ? 'analogue' : knowledge.substances.get(m.substanceId)?.role;
+      const anywhere = status.listing ?? status.elsewhere[0] ?? null;
+      substances.push({
+        name: m.name,
+        cas: m.cas,
+        matchedBy: m.kind,
+        listing: anywhere?.id ?? null,
+        goodsLine: g.lineNumber,
+        confidence: m.confidence,
+        controlled: status.controlled,
+      });
+      const evidence =
+        m.kind === 'HS'
+          ? `HS ${m.evidence}`
+          : m.kind.startsWith('CAS')
+            ? `CAS ${m.evidence}`
+            : `"${m.evidence}"`;
+      const core = CORE_MATCH.has(m.kind) && m.familyId === null;
+      if (core && status.controlled && (role === 'precursor' || role === 'analogue')) {
+        if (m.confidence >= opts.minConfidence && !f.controlled) {
+          f.controlled = true;
+          f.substance = m.name;
+          f.cas = m.cas ?? '';
+          f.matchedBy = m.kind;
+          f.evidence = evidence;
+          f.listing = status.listing?.id ?? '';
+          f.controlNote = status.explanation;
+          f.salt = m.salt;
+        } else if (m.confidence < opts.minConfidence && !f.possibleControlled && !f.controlled) {
+          f.possibleControlled = true;
+          f.possibleConfidence = m.confidence;
+          f.possibleNote = `${evidence} may be ${m.name}; ${status.explanation}`;
+        }
+      } else if (core && status.controlled && role === 'reagent' && !f.controlledReagent) {
+        f.controlledReagent = true;
+        f.reagent = m.name;
+        f.reagentNote = status.explanation;
+      } else if (m.kind === 'ANALOGUE' || (core && !status.controlled && status.elsewhere.length > 0)) {
+        if (!f.analogue) {
+          f.analogue = true;
+          f.analogueName = m.name;
+          f.analogueEvidence = evidence;
+          f.analogueNote = status.explanation;
+          f.analogueControlledHere = status.controlled;
+        }
+        if (m.familyId === 'fentanyl-related') f.fentanylRelated = true;
+      } else if (m.kind === 'HS' && !f.strongHsOnly) {
+        f.strongHsOnly = !lm.matches.some((o) => o !== m && o.kind !== 'HS');
+        f.hsSubstance = m.name;
+        f.hsNote = status.explanation;
+      } else if (m.kind === 'CAS_NEAR' && !f.casNear) {
+        f.casNear = true;
+        f.casNearNote = `CAS ${m.evidence} fails its check digit and is one digit from ${m.name} (${
+          knowledge.substances.get(m.substanceId ?? '')?.cas[0]?.number ?? '?'
+        }); ${status.explanation}`;
+      }
+    }
+    f.vague = isVague(lm.tokens);
+    f.consolidatedWording = lm.tokens.some((t) => CONSOLIDATION_WORDS.has(t));
+    f.consumerWording = lm.tokens.some((t) => CONSUMER_WORDS.has(t));
+    f.hsDescriptionMismatch = f.chemicalHs && f.consumerWording && !f.namesChemical;
+    f.chemicalUnderNonChemicalHs =
+      g.hsCode !== null && !f.chemicalHs && (f.controlled || f.analogue || f.controlledReagent);
+    f.weightNote = weightProblem(g);
+    f.weightImplausible = f.weightNote !== '';
+    f.valuePerKgUsd = Math.round(usdPerKg(g) * 100) / 100;
+    // Only where we know the line is a precursor-class fine chemical: many 2933 heterocyclics are bulk commodities.
+    const fine = f.controlled || f.analogue || f.strongHsOnly || f.possibleControlled;
+    f.valueImplausible = f.valuePerKgUsd >= 0 && fine && f.valuePerKgUsd < opts.minFineChemicalUsdPerKg;
+    f.pillPress = PILL_PRESS_PATTERN.test(` ${lm.tokens.join(' ')} `);
+    f.residualHsUnnamed = lm.heading?.strength === 'weak' && !f.namesChemical;
+    return f;
+  });
+
+  const consignee = c.parties.consignee;
+  const consigneeAddress = [consignee.address?.street, consignee.address?.city].filter(Boolean).join(' ');
+  const contact =
+    contactProblem('consignee', consignee) ||
+    contactProblem('shipper', c.parties.shipper) ||
+    contactProblem('notify party', c.parties.notifyParty);
+  const loading = route.portOfLoading.slice(0, 2);
+  const tranship = route.transshipmentPorts.map((p) => p.slice(0, 2));
+  const routeSet = new Set([route.originCountry, loading, route.destinationCountry]);
+  const origins = new Set([route.originCountry, loading]);
+  const corridor = corridorOf(origins, route.destinationCountry, c.mode);
+  const totalUsd = c.goods.reduce((sum, g) => {
+    const v = g.declaredValue;
+    const rate = v ? USD_PER_UNIT[v.currency] : undefined;
+    return sum < 0 || v === null || v === undefined || rate === undefined ? -1 : sum + v.amount * rate;
+  }, 0);
+  const forwarder = c.parties.forwarder;
+  const hit = screenParties(report, watchlist, opts.watchlistThreshold);
+
+  const r: ReportFacts = {
+    reportingCountry: rc,
+    jurisdiction: knowledge.jurisdictionFor(rc),
+    filedDate: date,
+    documentType: report.documentType,
+    mode: c.mode,
+    originCountry: route.originCountry,
+    destinationCountry: route.destinationCountry,
+    routeText: [
+      route.originCountry,
+      ...(loading === route.originCountry ? [] : [loading]),
+      ...tranship,
+      route.destinationCountry,
+    ].join(' → '),
+    isHouseBill: c.masterId !== null && c.masterId !== undefined,
+    transshipmentCount: route.transshipmentPorts.length,
+    thirdCountryRouting: loading !== route.originCountry || tranship.some((t) => !routeSet.has(t)),
+    highRiskCorridor: corridor !== '',
+    corridor,
+    permitPresent,
+    permitRefs: c.permits.map((p) => `${p.type} ${p.reference}`).join(', '),
+    paymentMethod: c.payment?.method ?? 'NONE',
+    payerIsThirdParty: c.payment?.payerIsThirdParty === true,
+    consigneeName: consignee.name,
+    consigneeIsPerson: looksLikePerson(consignee.name),
+    consigneeResidential: RESIDENTIAL_PATTERN.test(normalizePartyName(consigneeAddress).tokens.join(' ')),
+    consigneeNoIdentifier: !consignee.identifier,
+    consigneeLooksForwarder:
+      looksLikeForwarder(consignee.name) ||
+      (forwarder !== null &&
+        forwarder !== undefined &&
+        tokenSetSimilarity(
+          normalizePartyName(forwarder.name).core,
+          normalizePartyName(consignee.name).core,
+        ) >= 0.9),
+    consigneeToOrder: TO_ORDER_PATTERN.test(consignee.name),
+    deliveryElsewhere:
+      route.placeOfDelivery !== null &&
+      route.placeOfDelivery !== undefined &&
+      consignee.address !== null &&
+      consignee.address !== undefined &&
+      route.placeOfDelivery.slice(0, 2) !== consignee.address.country,
+    contactMismatch: contact !== '',
+    contactNote: contact,
+    chemicalContext: lines.some((l) => l.chemicalContext),
+    vagueAny: lines.some((l) => l.vague),
+    totalValueUsd: totalUsd < 0 ? -1 : Math.round(totalUsd * 100) / 100,
+    lowValueExpress:
+      (c.mode === 'POST' || c.mode === 'EXPRESS') && totalUsd >= 0 && totalUsd <= opts.lowValueUsd,
+    pillPress: lines.some((l) => l.pillPress),
+    pillPressWithChemical:
+      lines.some((l) => l.pillPress) && lines.some((l) => !l.pillPress && (l.chemicalContext || l.vague)),
+    watchlistHit: hit !== null,
+    watchlistScore: hit?.hit.score ?? 0,
+    watchlistParty: hit?.role ?? '',
+    watchlistPartyName: hit?.name ?? '',
+    watchlistEntry:
+      hit === null ? '' : `${hit.hit.primaryName}${hit.hit.alias ? ` (alias "${hit.hit.matchedName}")` : ''}`,
+    watchlistPrograms: hit?.hit.programs.join(', ') ?? '',
+    watchlistList: hit?.hit.list ?? '',
+    lineCount: c.goods.length,
+  };
+  return { report: r, lines, substances };
+}
+
+/** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
+function corridorOf(origins: ReadonlySet<string>, dest: string, mode: string): string {
+  if (dest === 'MX' && (origins.has('CN') || origins.has('HK')))
+    return `${origins.has('CN') ? 'CN' : 'HK'} → MX`;
+  if (dest === 'MX' && origins.has('IN')) return 'IN → MX';
+  if (
+    (dest === 'US' || dest === 'CA') &&
+    origins.has('CN') &&
+    (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')
+  ) {
+    return `CN → ${dest} by ${mode}`;
+  }
+  return '';
+}
+
+function screenParties(
+  report: Report,
+  watchlist: Watchlist,
+  threshold: number,
+): { role: string; name: string; hit: WatchlistHit } | null {
+  let best: { role: string; name: string; hit: WatchlistHit } | null = null;
+  for (const role of PARTY_ROLES) {
+    const party = report.consignment.parties[role];
+    if (party === null || party === undefined) continue;
+    for (const h of watchlist.screen(party.name, threshold)) {
+      if (h.drugRelated && (best === null || h.score > best.hit.score))
+        best = { role, name: party.name, hit: h };
+    }
+  }
+  return best;
+}
+
+function emptyLineFacts(number: number, description: string, hs: string): LineFacts {
+  return {
+    number,
+    description,
+    hs,
+    hsStrength: 'none',
+    hsLabel: '',
+    chemicalHs: false,
+    namesChemical: false,
+    chemicalContext: false,
+    controlled: false,
+    substance: '',
+    cas: '',
+    matchedBy: '',
+    evidence: '',
+    listing: '',
+    controlNote: '',
+    salt: false,
+    possibleControlled: false,
+    possibleConfidence: 0,
+    possibleNote: '',
+    controlledReagent: false,
+    reagent: '',
+    reagentNote: '',
+    analogue: false,
+    analogueName: '',
+    analogueEvidence: '',
+    analogueNote: '',
+    analogueControlledHere: false,
+    fentanylRelated: false,
+    strongHsOnly: false,
+    hsSubstance: '',
+    hsNote: '',
+    casNear: false,
+    casNearNote: '',
+    bareCas: false,
+    unknownCas: '',
+    invalidCas: '',
+    vague: false,
+    consolidatedWording: false,
+    consumerWording: false,
+    hsDescriptionMismatch: false,
+    chemicalUnderNonChemicalHs: false,
+    weightImplausible: false,
+    weightNote: '',
+    valuePerKgUsd: -1,
+    valueImplausible: false,
+    pillPress: false,
+    residualHsUnnamed: false,
+  };
+}
