@@ -19,8 +19,19 @@ function run(cmd, args, what) {
   }
 }
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json')))
-  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+function installDependencies() {
+  process.stderr.write('\n[test] npm ci\n');
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
+  // npm 11.19 writes lock files without other platforms' optional packages (biome, esbuild, ...), and
+  // its `npm ci` then refuses the lock as out of sync; `npm install` installs the same locked versions.
+  if (ci.status !== 0) run('npm', ['install', '--no-audit', '--no-fund'], 'npm install from the lock file');
+}
+
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) installDependencies();
 run('npx', ['tsx', 'infra/cli.ts', 'up'], 'infra up (Kafka, ClickHouse, migrations, topics)');
 run('npx', ['tsc', '--noEmit'], 'typecheck');
 run('npx', ['biome', 'check', '.'], 'lint');
