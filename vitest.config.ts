@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['services/**/*.test.ts', 'schemas/**/*.test.ts', 'infra/**/*.test.ts', 'models/**/*.test.ts'],
+          include: [
+            'services/**/*.test.ts',
+            'schemas/**/*.test.ts',
+            'infra/**/*.test.ts',
+            'models/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

@@ -59,7 +59,7 @@ export function buildProgram(): Command {
     .description('Risk scoring of customs declarations and carrier manifests for fentanyl precursors')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.split('\n')[0]!.trim() + '\n') });
+    .configureOutput({ outputError: (str, write) => write(`${str.split('\n')[0]!.trim()}\n`) });
 
   program
     .command('score')

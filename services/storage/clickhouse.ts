@@ -63,7 +63,8 @@ export async function insertRows(
   }
 }
 
-const isReset = (err: unknown) => /ECONNRESET|socket hang up/.test(`${(err as { code?: string }).code} ${err}`);
+const isReset = (err: unknown) =>
+  /ECONNRESET|socket hang up/.test(`${(err as { code?: string }).code} ${err}`);
 
 /** A read; retried once on a reset connection, which a read can always safely be. */
 export async function queryRows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
