@@ -1,0 +1,148 @@
+// Officers' actions on a case: assign and record a disposition. Writes: assignments, dispositions
+// (append-only) and one audit entry per action. Guarantees: the audit entry is stored before the
+// action, so no action exists without its entry (an action whose insert then fails gets a second
+// entry saying so); only the case's own agency acts on it (a shared case is read-only).
+import type { Decision } from '../../schemas/decision.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { type ClickHouseClient, insertRows } from '../storage/clickhouse.ts';
+import { formatDateTime } from '../storage/sql.ts';
+import { can, type Principal } from './access.ts';
+import type { CaseRow } from './case-view.ts';
+import { caseStates } from './queue.ts';
+import type { DispositionBody } from './request-schemas.ts';
+import { randomToken } from './sessions.ts';
+import type { UserDirectory } from './users.ts';
+
+export interface ActionContext {
+  client: ClickHouseClient;
+  database: string;
+  audit: AuditLog;
+  users: UserDirectory;
+  clock: { now(): Date };
+}
+
+/** A refusal with the HTTP status and reason the route returns. */
+export class ActionRefused extends Error {
+  constructor(
+    readonly status: 403 | 400,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Strictly increasing milliseconds, so "latest row wins" never ties within this process. */
+export function monotonicClock(clock: { now(): Date }): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(last + 1, clock.now().getTime());
+    return last;
+  };
+}
+
+export function createCaseActions(ctx: ActionContext) {
+  const nextMs = monotonicClock(ctx.clock);
+
+  async function audited<T>(
+    who: Principal,
+    action: string,
+    caseId: string,
+    details: Record<string, unknown>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    await ctx.audit.append({ actor: who.username, agency: who.agency, action, caseId, details });
+    try {
+      return await work();
+    } catch (err) {
+      await ctx.audit
+        .append({ actor: who.username, agency: who.agency, action: `${action}.failed`, caseId, details: {} })
+        .catch(() => {});
+      throw err;
+    }
+  }
+
+  return {
+    /** Assigns (or, with '', unassigns). Officers assign only themselves; supervisors anyone of their agency. */
+    async assign(who: Principal, row: CaseRow, requested: string | undefined): Promise<{ assignee: string }> {
+      const assignee = requested ?? who.username;
+      const supervisor = can(who, 'case.assign.others');
+      if (assignee === '' && !supervisor) {
+        // An officer may hand back a case they hold, not take it from someone else.
+        const current = (await caseStates(ctx, [row.messageId])).get(row.messageId)?.assignee ?? '';
+        if (current !== '' && current !== who.username) {
+          throw new ActionRefused(403, `only a supervisor unassigns a case held by ${current}`);
+        }
+      } else if (assignee !== who.username && !supervisor) {
+        throw new ActionRefused(403, 'only a supervisor assigns cases to others');
+      }
+      if (assignee !== '' && assignee !== who.username) {
+        const target = await ctx.users.get(assignee);
+        if (
+          target === null ||
+          target.disabled ||
+          target.agency !== who.agency ||
+          !(target.role === 'officer' || target.role === 'supervisor')
+        ) {
+          throw new ActionRefused(400, `assignee: ${assignee} is not an active officer of ${who.agency}`);
+        }
+      }
+      const ms = nextMs();
+      await audited(who, 'case.assign', row.messageId, { assignee }, () =>
+        insertRows(ctx.client, `${ctx.database}.assignments`, [
+          {
+            assignmentId: randomToken(),
+            messageId: row.messageId,
+            assignee,
+            assigneeAgency: who.agency,
+            assignedBy: who.username,
+            assignedAt: formatDateTime(new Date(ms)),
+            assignedAtMs: ms,
+          },
+        ]),
+      );
+      return { assignee };
+    },
+
+    async dispose(who: Principal, row: CaseRow, body: DispositionBody): Promise<{ disposition: string }> {
+      let decision: Partial<Decision> = {};
+      try {
+        decision = JSON.parse(row.record) as Partial<Decision>;
+      } catch {
+        // A record that does not parse still gets its disposition; randomSelection stays unknown.
+      }
+      const ms = nextMs();
+      const details = {
+        disposition: body.disposition,
+        ...(body.disposition === 'SEIZED' ? { quantity: body.quantity, unit: body.unit } : {}),
+        notes: body.notes,
+        lane: row.lane,
+      };
+      await audited(who, 'case.disposition', row.messageId, details, () =>
+        insertRows(ctx.client, `${ctx.database}.dispositions`, [
+          {
+            dispositionId: randomToken(),
+            messageId: row.messageId,
+            consignmentId: row.consignmentId,
+            disposition: body.disposition,
+            seizedQuantity: body.quantity ?? 0,
+            seizedUnit: body.unit ?? '',
+            notes: body.notes,
+            actor: who.username,
+            agency: who.agency,
+            decidedAt: formatDateTime(new Date(ms)),
+            decidedAtMs: ms,
+            laneAtDecision: row.lane,
+            riskScoreAtDecision: row.riskScore,
+            modelVersionAtDecision: row.modelVersion,
+            rulesVersionAtDecision: row.rulesVersion,
+            randomSelection:
+              typeof decision.randomSelection === 'boolean' ? Number(decision.randomSelection) : -1,
+          },
+        ]),
+      );
+      return { disposition: body.disposition };
+    },
+  };
+}
+
+export type CaseActions = ReturnType<typeof createCaseActions>;

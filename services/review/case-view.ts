@@ -1,0 +1,373 @@
+// One case as an officer sees it: report fields, goods lines with matched substances marked, rule
+// hits, model score and contributions, watchlist hits, the consignment's other document with its
+// differences, current state and history. Reads: decisions, dispositions, assignments, case_shares,
+// audit_log. Guarantees: the access decision (own / shared / denied) is made in the same query
+// that reads the case, with the same SQL as the queue's.
+import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
+import type { StoredAuditEntry } from '../audit/audit-log.ts';
+import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
+import { identifier, sql } from '../storage/sql.ts';
+import { type Agency, ownJurisdiction, sharedWith } from './access.ts';
+import { caseStates, decisionsByKey } from './queue.ts';
+
+export interface Segment {
+  text: string;
+  /** Why this span is marked (e.g. `4-piperidone (CAS)`); absent for plain text. */
+  mark?: string;
+}
+
+export interface GoodsLineView {
+  lineNumber: number;
+  segments: Segment[];
+  hsCode: string | null;
+  hsMatched: boolean;
+  casNumbers: { cas: string; matched: boolean }[];
+  quantity: string;
+  packages: string;
+  grossWeightKg: number | null;
+  declaredValue: string;
+  originCountry: string | null;
+  substances: SubstanceMatch[];
+  ruleHits: RuleHit[];
+}
+
+export interface Difference {
+  field: string;
+  here: string;
+  there: string;
+}
+
+export interface OtherDocument {
+  messageId: string;
+  documentType: string;
+  lane: Lane;
+  riskScore: number;
+  filedAt: string;
+  differences: Difference[];
+  /** Fields compared, differing or not. */
+  compared: number;
+}
+
+export interface DispositionRecord {
+  disposition: string;
+  seizedQuantity: number;
+  seizedUnit: string;
+  notes: string;
+  actor: string;
+  agency: string;
+  decidedAt: string;
+}
+
+export interface CaseView {
+  messageId: string;
+  consignmentId: string;
+  documentType: string;
+  lane: Lane;
+  riskScore: number;
+  modelScore: number;
+  modelVersion: string;
+  rulesVersion: string;
+  scoredAt: string;
+  filedAt: string;
+  access: 'own' | 'shared';
+  report: Record<string, unknown>;
+  goods: GoodsLineView[];
+  ruleHits: RuleHit[];
+  watchlistHits: RuleHit[];
+  substances: SubstanceMatch[];
+  topFeatures: Decision['topFeatures'];
+  randomSelection: boolean | null;
+  otherDocument: OtherDocument | null;
+  assignee: string;
+  disposition: string;
+  dispositions: DispositionRecord[];
+  history: StoredAuditEntry[];
+}
+
+export type CaseLookup =
+  | { kind: 'found'; access: 'own' | 'shared'; row: CaseRow }
+  | { kind: 'denied' }
+  | { kind: 'missing' };
+
+export interface CaseRow {
+  messageId: string;
+  consignmentId: string;
+  documentType: string;
+  lane: Lane;
+  riskScore: number;
+  modelScore: number;
+  modelVersion: string;
+  rulesVersion: string;
+  scoredAt: string;
+  filedAt: string;
+  record: string;
+  report: string;
+  own: number;
+  shared: number;
+}
+
+const CASE_COLUMNS = sql`messageId, consignmentId, documentType, lane, riskScore, modelScore, modelVersion,
+  rulesVersion, scoredAt, filedAt, record, report`;
+
+/** Reads a case and decides access for `agency` in one query. */
+export async function lookupCase(
+  client: ClickHouseClient,
+  database: string,
+  agency: Agency,
+  messageId: string,
+): Promise<CaseLookup> {
+  const rows = await queryRows<CaseRow>(
+    client,
+    sql`SELECT ${CASE_COLUMNS}, ${ownJurisdiction(agency)} AS own, ${sharedWith(database, agency)} AS shared
+      FROM ${decisionsByKey(database)} PREWHERE messageId = ${messageId} LIMIT 1`.text,
+  );
+  const row = rows[0];
+  if (row === undefined) return { kind: 'missing' };
+  if (Number(row.own) === 1) return { kind: 'found', access: 'own', row };
+  if (Number(row.shared) === 1) return { kind: 'found', access: 'shared', row };
+  return { kind: 'denied' };
+}
+
+/** Splits text into plain and marked spans for the given terms (case-insensitive, longest first). */
+export function highlight(text: string, terms: readonly { term: string; label: string }[]): Segment[] {
+  const lower = text.toLowerCase();
+  const marks: { start: number; end: number; label: string }[] = [];
+  const sorted = [...terms]
+    .filter((t) => t.term.trim().length >= 2)
+    .sort((a, b) => b.term.length - a.term.length);
+  for (const { term, label } of sorted) {
+    const needle = term.toLowerCase();
+    let from = 0;
+    for (;;) {
+      const at = lower.indexOf(needle, from);
+      if (at === -1) break;
+      const end = at + needle.length;
+      if (!marks.some((m) => at < m.end && end > m.start)) marks.push({ start: at, end, label });
+      from = end;
+    }
+  }
+  marks.sort((a, b) => a.start - b.start);
+  const out: Segment[] = [];
+  let pos = 0;
+  for (const m of marks) {
+    if (m.start > pos) out.push({ text: text.slice(pos, m.start) });
+    out.push({ text: text.slice(m.start, m.end), mark: m.label });
+    pos = m.end;
+  }
+  if (pos < text.length || out.length === 0) out.push({ text: text.slice(pos) });
+  return out;
+}
+
+/** Quoted phrases in an explanation (`identified by NAME ("4-piperidone HCl")`) are the matched words. */
+function quotedEvidence(explanation: string): string[] {
+  return [...explanation.matchAll(/"([^"]{2,120})"/g)].map((m) => m[1]!);
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+
+export function goodsLines(report: Json, decision: Decision): GoodsLineView[] {
+  const goods = arr(obj(report.consignment).goods).map(obj);
+  return goods.map((g) => {
+    const lineNumber = Number(g.lineNumber);
+    const substances = decision.substances.filter((s) => s.goodsLine === lineNumber);
+    const ruleHits = decision.ruleHits.filter((h) => h.goodsLine === lineNumber);
+    const terms = [
+      ...substances.map((s) => ({ term: s.name, label: `${s.name} (matched by ${s.matchedBy})` })),
+      ...substances
+        .filter((s) => s.cas !== null)
+        .map((s) => ({ term: s.cas!, label: `${s.name} (matched by ${s.matchedBy})` })),
+      ...ruleHits.flatMap((h) =>
+        quotedEvidence(h.explanation).map((term) => {
+          const s = substances.find((x) => term.toLowerCase().includes(x.name.toLowerCase()));
+          return { term, label: s ? `${s.name} (matched by ${s.matchedBy}; ${h.ruleId})` : h.ruleId };
+        }),
+      ),
+    ];
+    const matchedCas = new Set(substances.map((s) => s.cas).filter((c): c is string => c !== null));
+    const q = obj(g.quantity);
+    const p = obj(g.packages);
+    const v = obj(g.declaredValue);
+    const hsCode = g.hsCode === null || g.hsCode === undefined ? null : str(g.hsCode);
+    return {
+      lineNumber,
+      segments: highlight(str(g.description), terms),
+      hsCode,
+      hsMatched: substances.some((s) => s.matchedBy.startsWith('HS')),
+      casNumbers: arr(g.casNumbers).map((c) => ({
+        cas: str(c),
+        matched: matchedCas.has(str(c)) || substances.some((s) => s.matchedBy.startsWith('CAS')),
+      })),
+      quantity: q.value === undefined ? '' : `${str(q.value)} ${str(q.unit)}`,
+      packages: p.count === undefined ? '' : `${str(p.count)} × ${str(p.type)}`,
+      grossWeightKg: typeof g.grossWeightKg === 'number' ? g.grossWeightKg : null,
+      declaredValue: v.amount === undefined ? '' : `${str(v.amount)} ${str(v.currency)}`,
+      originCountry: g.originCountry === undefined || g.originCountry === null ? null : str(g.originCountry),
+      substances,
+      ruleHits,
+    };
+  });
+}
+
+function party(p: unknown): string {
+  const x = obj(p);
+  if (Object.keys(x).length === 0) return '';
+  const a = obj(x.address);
+  return [str(x.name), [a.street, a.city, a.postalCode, a.country].map(str).filter(Boolean).join(', ')]
+    .filter(Boolean)
+    .join(' — ');
+}
+
+/** The fields two documents of one consignment are compared on, with labels officers know. */
+export function comparableFields(report: Json): Map<string, string> {
+  const c = obj(report.consignment);
+  const route = obj(c.route);
+  const parties = obj(c.parties);
+  const fields = new Map<string, string>([
+    ['Mode', str(c.mode)],
+    ['Master bill', str(c.masterId)],
+    ['Carrier', str(obj(c.carrier).name)],
+    ['Port of loading', str(route.portOfLoading)],
+    ['Port of discharge', str(route.portOfDischarge)],
+    ['Place of delivery', str(route.placeOfDelivery)],
+    ['Transshipment', arr(route.transshipmentPorts).map(str).join(', ')],
+    ['Origin country', str(route.originCountry)],
+    ['Destination country', str(route.destinationCountry)],
+    ['Departure', str(c.departureDate)],
+    ['Arrival', str(c.arrivalDate)],
+    ['Shipper', party(parties.shipper)],
+    ['Consignee', party(parties.consignee)],
+    ['Consignee phone', str(obj(parties.consignee).phone)],
+    ['Notify party', party(parties.notifyParty)],
+    [
+      'Payment',
+      [str(obj(c.payment).method), obj(c.payment).payerIsThirdParty ? 'third-party payer' : '']
+        .filter(Boolean)
+        .join(', '),
+    ],
+    [
+      'Permits',
+      arr(c.permits)
+        .map((p) => `${str(obj(p).type)} ${str(obj(p).reference)}`)
+        .join('; '),
+    ],
+    ['Containers', arr(c.containers).map(str).join(', ')],
+  ]);
+  for (const g of arr(c.goods).map(obj)) {
+    const n = str(g.lineNumber);
+    const q = obj(g.quantity);
+    fields.set(`Line ${n} description`, str(g.description));
+    fields.set(`Line ${n} HS code`, str(g.hsCode));
+    fields.set(`Line ${n} CAS`, arr(g.casNumbers).map(str).join(', '));
+    fields.set(`Line ${n} quantity`, q.value === undefined ? '' : `${str(q.value)} ${str(q.unit)}`);
+    fields.set(`Line ${n} gross weight (kg)`, str(g.grossWeightKg));
+    fields.set(
+      `Line ${n} value`,
+      `${str(obj(g.declaredValue).amount)} ${str(obj(g.declaredValue).currency)}`.trim(),
+    );
+  }
+  return fields;
+}
+
+export function compareDocuments(here: Json, there: Json): { differences: Difference[]; compared: number } {
+  const a = comparableFields(here);
+  const b = comparableFields(there);
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  const differences = keys
+    .map((field) => ({ field, here: a.get(field) ?? '(absent)', there: b.get(field) ?? '(absent)' }))
+    .filter((d) => d.here.trim().toLowerCase() !== d.there.trim().toLowerCase());
+  return { differences, compared: keys.length };
+}
+
+function parseJson(text: string): Json {
+  try {
+    return obj(JSON.parse(text));
+  } catch {
+    return {};
+  }
+}
+
+/** Builds the full view of a case the caller may read. */
+export async function buildCaseView(
+  client: ClickHouseClient,
+  database: string,
+  agency: Agency,
+  found: { access: 'own' | 'shared'; row: CaseRow },
+  history: StoredAuditEntry[],
+): Promise<CaseView> {
+  const { row } = found;
+  const report = parseJson(row.report);
+  const decision = parseJson(row.record) as unknown as Decision;
+  decision.ruleHits ??= [];
+  decision.substances ??= [];
+  decision.topFeatures ??= [];
+  const decisions = identifier(`${database}.decisions`);
+  const dispositionsTable = identifier(`${database}.dispositions`);
+  const [others, dispositions, states] = await Promise.all([
+    // The other document: found on narrow columns, then read (with its large report) by key.
+    queryRows<{ messageId: string }>(
+      client,
+      sql`SELECT messageId FROM ${decisions}
+        WHERE consignmentId = ${row.consignmentId} AND documentType != ${row.documentType}
+          AND (${ownJurisdiction(agency)} OR ${sharedWith(database, agency)})
+        ORDER BY scoredAt DESC LIMIT 1`.text,
+    ).then(([hit]) =>
+      hit === undefined
+        ? []
+        : queryRows<CaseRow>(
+            client,
+            sql`SELECT ${CASE_COLUMNS}, 0 AS own, 0 AS shared FROM ${decisionsByKey(database)}
+              PREWHERE messageId = ${hit.messageId} LIMIT 1`.text,
+          ),
+    ),
+    queryRows<DispositionRecord>(
+      client,
+      sql`SELECT toString(disposition) AS disposition, seizedQuantity, seizedUnit, notes, actor, agency, decidedAt
+        FROM ${dispositionsTable} WHERE messageId = ${row.messageId} ORDER BY decidedAtMs`.text,
+    ),
+    caseStates({ client, database }, [row.messageId]),
+  ]);
+  const other = others[0];
+  const state = states.get(row.messageId);
+  return {
+    messageId: row.messageId,
+    consignmentId: row.consignmentId,
+    documentType: row.documentType,
+    lane: row.lane,
+    riskScore: row.riskScore,
+    modelScore: row.modelScore,
+    modelVersion: row.modelVersion,
+    rulesVersion: row.rulesVersion,
+    scoredAt: row.scoredAt,
+    filedAt: row.filedAt,
+    access: found.access,
+    report,
+    goods: goodsLines(report, decision),
+    ruleHits: decision.ruleHits,
+    watchlistHits: decision.ruleHits.filter((h) => h.ruleId.startsWith('watchlist')),
+    substances: decision.substances,
+    topFeatures: [...decision.topFeatures].sort(
+      (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution),
+    ),
+    randomSelection: typeof decision.randomSelection === 'boolean' ? decision.randomSelection : null,
+    otherDocument:
+      other === undefined
+        ? null
+        : {
+            messageId: other.messageId,
+            documentType: other.documentType,
+            lane: other.lane,
+            riskScore: other.riskScore,
+            filedAt: other.filedAt,
+            ...compareDocuments(report, parseJson(other.report)),
+          },
+    assignee: state?.assignee ?? '',
+    disposition: state?.disposition ?? '',
+    dispositions: dispositions.map((d) => ({ ...d, seizedQuantity: Number(d.seizedQuantity) })),
+    history,
+  };
+}

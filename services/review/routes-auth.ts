@@ -1,0 +1,94 @@
+// Sign-in, sign-out and "who am I": the only routes that create or end sessions.
+// Writes: sessions, cookies, audit entries (auth.login, auth.login.failed, auth.logout).
+// Guarantees: failed sign-ins are throttled per address and per name; the reply never says whether
+// the name or the password was wrong.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { permissionsOf } from './access.ts';
+import { CSRF_COOKIE, parse, type ReviewDeps, SESSION_COOKIE } from './app.ts';
+import { HttpError } from './http-errors.ts';
+import { loginBodySchema } from './request-schemas.ts';
+import { randomToken, type Session } from './sessions.ts';
+
+function setSessionCookies(reply: FastifyReply, deps: ReviewDeps, session: Session) {
+  reply.setCookie(SESSION_COOKIE, session.id, { ...deps.cookieOptions, httpOnly: true });
+  // Readable by the page's script, which echoes it in X-CSRF-Token (double submit).
+  reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...deps.cookieOptions, httpOnly: false });
+}
+
+export function registerAuthRoutes(app: FastifyInstance, deps: ReviewDeps) {
+  app.get('/api/session', { config: { access: 'public' } }, async (request, reply) => {
+    const session = request.reviewSession;
+    if (session === null) {
+      // A pre-session token, so the sign-in POST itself carries a double-submitted token.
+      const token = request.cookies[CSRF_COOKIE] ?? randomToken();
+      reply.setCookie(CSRF_COOKIE, token, { ...deps.cookieOptions, httpOnly: false });
+      return { authenticated: false, authKind: deps.auth.kind, csrfToken: token };
+    }
+    setSessionCookies(reply, deps, session);
+    return {
+      authenticated: true,
+      authKind: deps.auth.kind,
+      csrfToken: session.csrfToken,
+      user: session.principal,
+      permissions: permissionsOf(session.principal.role),
+      pollIntervalMs: deps.pollIntervalMs,
+    };
+  });
+
+  app.post('/api/login', { config: { access: 'public' } }, async (request, reply) => {
+    const body = parse(loginBodySchema, request.body);
+    const username = body.username.trim().toLowerCase();
+    const wait = deps.throttle.retryAfter(request.ip, username);
+    if (wait > 0) {
+      throw new HttpError('RATE_LIMITED', `too many failed sign-ins; try again in ${wait} s`, {
+        'Retry-After': String(wait),
+      });
+    }
+    if (deps.auth.passwordLogin === undefined) {
+      throw new HttpError('BAD_REQUEST', `sign-in is through ${deps.auth.kind}, not a password`);
+    }
+    const principal = await deps.auth.passwordLogin(username, body.password);
+    if (principal === null) {
+      deps.throttle.recordFailure(request.ip, username);
+      await deps.audit.append({
+        actor: username.slice(0, 64),
+        agency: '',
+        action: 'auth.login.failed',
+        details: { ip: request.ip },
+      });
+      throw new HttpError('LOGIN_FAILED', 'user name or password not recognised');
+    }
+    deps.throttle.recordSuccess(username);
+    const previous = request.reviewSession;
+    if (previous !== null) await deps.sessions.destroy(previous.id);
+    const session = await deps.sessions.create(principal);
+    await deps.audit.append({
+      actor: principal.username,
+      agency: principal.agency,
+      action: 'auth.login',
+      details: { ip: request.ip, role: principal.role },
+    });
+    setSessionCookies(reply, deps, session);
+    return {
+      authenticated: true,
+      authKind: deps.auth.kind,
+      csrfToken: session.csrfToken,
+      user: principal,
+      permissions: permissionsOf(principal.role),
+      pollIntervalMs: deps.pollIntervalMs,
+    };
+  });
+
+  app.post('/api/logout', { config: { access: 'session' } }, async (request, reply) => {
+    const session = request.reviewSession!;
+    await deps.sessions.destroy(session.id);
+    await deps.audit.append({
+      actor: session.principal.username,
+      agency: session.principal.agency,
+      action: 'auth.logout',
+    });
+    reply.clearCookie(SESSION_COOKIE, deps.cookieOptions);
+    reply.clearCookie(CSRF_COOKIE, deps.cookieOptions);
+    return { authenticated: false };
+  });
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createLoginThrottle } from './login-throttle.ts';
+import { createMemorySessionStore } from './sessions.ts';
+
+const principal = { username: 'u', displayName: 'U', role: 'officer', agency: 'CBSA' } as const;
+
+function fakeClock(start = 1_000_000) {
+  let t = start;
+  return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
+}
+
+describe('sessions', () => {
+  it('expire after idle time and absolute lifetime; ids and tokens are random', async () => {
+    const clock = fakeClock();
+    const store = createMemorySessionStore({ clock, idleMs: 1000, absoluteMs: 5000 });
+    const a = await store.create(principal);
+    const b = await store.create(principal);
+    expect(a.id).not.toBe(b.id);
+    expect(a.csrfToken).not.toBe(a.id);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(900);
+      expect(await store.get(a.id)).not.toBeNull();
+    }
+    clock.advance(1500);
+    expect(await store.get(a.id)).toBeNull(); // past the absolute lifetime though never idle long
+    const c = await store.create(principal);
+    clock.advance(1001);
+    expect(await store.get(c.id)).toBeNull();
+    const d = await store.create(principal);
+    expect(await store.destroyForUser('u')).toBeGreaterThanOrEqual(1);
+    expect(await store.get(d.id)).toBeNull();
+  });
+});
+
+describe('login throttle', () => {
+  it('locks a name after 5 failures and an address after 20, for the window', () => {
+    const clock = fakeClock();
+    const t = createLoginThrottle({ clock, windowMs: 60_000 });
+    for (let i = 0; i < 5; i++) t.recordFailure('1.1.1.1', 'alice');
+    expect(t.retryAfter('1.1.1.1', 'alice')).toBe(60);
+    expect(t.retryAfter('1.1.1.1', 'bob')).toBe(0);
+    for (let i = 0; i < 15; i++) t.recordFailure('1.1.1.1', `user${i}`);
+    expect(t.retryAfter('1.1.1.1', 'bob')).toBeGreaterThan(0);
+    expect(t.retryAfter('2.2.2.2', 'bob')).toBe(0);
+    clock.advance(60_001);
+    expect(t.retryAfter('1.1.1.1', 'alice')).toBe(0);
+  });
+});
