@@ -2,11 +2,19 @@
 // Bad arguments and bad settings give one line on stderr and a non-zero exit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { infraUp } from '../../infra/cli.ts';
-import { ConfigError, infraConfigSchema, loadConfig, pipelineConfigSchema } from '../common/config.ts';
+import { runAuditVerify } from '../audit/verify-command.ts';
+import {
+  ConfigError,
+  infraConfigSchema,
+  loadConfig,
+  pipelineConfigSchema,
+  reviewConfigSchema,
+} from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { createKafka } from '../pipeline/kafka.ts';
 import { replayDeadLetters } from '../pipeline/replay.ts';
+import { runReviewServer } from '../review/serve-command.ts';
 import { startFeed } from '../runtime/feed.ts';
 import { loadScorer } from '../runtime/load-scorer.ts';
 import { startPipelineService } from '../runtime/pipeline-service.ts';
@@ -113,14 +121,39 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('run the pipeline (Kafka → scoring → ClickHouse) with its /metrics, /healthz, /readyz')
-    .action(async () => {
+    .description('run the pipeline (Kafka → scoring → ClickHouse, with /metrics) and the review app')
+    .option('--no-review', 'run only the pipeline (e.g. a second pipeline process)')
+    .action(async (opts: { review: boolean }) => {
       const config = loadConfig(pipelineConfigSchema);
+      const reviewConfig = opts.review ? loadConfig(reviewConfigSchema) : undefined;
       const logger = createRootLogger(config.LOG_LEVEL);
       const running = await startPipelineService(config, logger);
-      logger.info({ ops: running.opsUrl }, 'services started; Ctrl-C stops them');
+      const review = reviewConfig ? await runReviewServer({ logger, config: reviewConfig }) : undefined;
+      logger.info({ ops: running.opsUrl, review: review?.url }, 'services started; Ctrl-C stops them');
       await untilSignal();
-      await running.stop();
+      await Promise.all([running.stop(), review?.stop()]);
+    });
+
+  program
+    .command('review')
+    .description("run only the officers' review web app on REVIEW_PORT")
+    .option('--seed-demo', 'create the demo accounts (docs/review-app.md) and demo cases when empty', false)
+    .action(async (opts: { seedDemo: boolean }) => {
+      const config = loadConfig(reviewConfigSchema);
+      const logger = createRootLogger(config.LOG_LEVEL);
+      const review = await runReviewServer({ logger, config, seedDemo: opts.seedDemo });
+      process.stderr.write(`review app: ${review.url}  (Ctrl-C stops it)\n`);
+      await untilSignal();
+      await review.stop();
+    });
+
+  program
+    .command('audit')
+    .description('audit log tools')
+    .command('verify')
+    .description('check the hash chain of the audit log; names the first broken entry')
+    .action(async () => {
+      process.exitCode = await runAuditVerify();
     });
 
   program
@@ -156,6 +189,11 @@ export function buildProgram(): Command {
       const logger = createRootLogger(config.LOG_LEVEL);
       const { clickhouseUrl } = await infraUp(loadConfig(infraConfigSchema));
       const running = await startPipelineService({ ...config, CLICKHOUSE_URL: clickhouseUrl }, logger);
+      const review = await runReviewServer({
+        logger,
+        config: { ...loadConfig(reviewConfigSchema), CLICKHOUSE_URL: clickhouseUrl },
+        seedDemo: true,
+      });
       const kafka = createKafka({
         brokers: config.KAFKA_BROKERS,
         clientId: 'precursor-risk-demo-feed',
@@ -167,6 +205,8 @@ export function buildProgram(): Command {
           '',
           'precursor-risk demo is running:',
           `  synthetic feed  ${opts.rate} reports/s → ${config.KAFKA_TOPIC} on ${config.KAFKA_BROKERS.join(',')}`,
+          `  review app      ${review.url}   sign in as cbsa.officer or cbic.officer, password review-demo-2026`,
+          `                  (all demo accounts: docs/review-app.md)`,
           `  pipeline        ${running.opsUrl ?? '(ops endpoints off)'}/metrics  /healthz  /readyz`,
           `  decisions       curl '${clickhouseUrl}/?query=SELECT+lane,count()+FROM+${config.CLICKHOUSE_DATABASE}.decisions+GROUP+BY+lane'`,
           '  Ctrl-C stops everything (Kafka and ClickHouse keep running: npm run infra:down).',
@@ -176,7 +216,7 @@ export function buildProgram(): Command {
       await untilSignal();
       process.stderr.write('stopping…\n');
       await feed.stop();
-      await running.stop();
+      await Promise.all([running.stop(), review.stop()]);
     });
 
   return program;
