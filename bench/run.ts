@@ -15,6 +15,7 @@ import { decodeMessage } from '../services/pipeline/decode.ts';
 import { createKafka } from '../services/pipeline/kafka.ts';
 import { createPipelineMetrics } from '../services/pipeline/metrics.ts';
 import { createPipeline } from '../services/pipeline/pipeline.ts';
+import { benchQueue } from '../services/review/bench.ts';
 import { loadScorer } from '../services/runtime/load-scorer.ts';
 import { createClickHouse, queryRows } from '../services/storage/clickhouse.ts';
 import { decisionRow } from '../services/storage/decision-rows.ts';
@@ -235,6 +236,7 @@ async function main() {
     .map(([id, s]) => seenAt.get(id)! - s)
     .sort((a, b) => a - b);
 
+  const queue = await benchQueue();
   const extra = await extraSections({ reports: parsed, scorer, decodeUsPerReport: 1e6 / decodeRate });
   clearInterval(rssTimer);
   await ch.command({ query: `DROP DATABASE IF EXISTS ${identifier(database)}` });
@@ -289,6 +291,7 @@ At ${f(rate)} msg/s (half the end-to-end rate) for ${latSeconds} s; ${f(lat.leng
 Peak RSS of the benchmark process (pipeline, scorer, ${f(N)} reports held in memory): **${(peakRss / 2 ** 20).toFixed(0)} MiB** (target ≤ 1,024 MiB).
 
 ${extra}
+${queue.markdown}
 `;
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), md);
   process.stdout.write(md);
