@@ -1,47 +1,188 @@
-// Builds the Scorer every front door uses (stream, batch CLI, trainer), from the rules, knowledge
-// and model on disk. One place, so the three can never load different judgement.
-import type { Decision } from '../../schemas/decision.ts';
+// Builds the Scorer every front door uses (stream, batch CLI, trainer) from the rules, knowledge, watchlist
+// and the model registry on disk, so the three can never load different judgement. Reads models/rules,
+// models/model-registry (champion.json, challenger.json, the version folders). Writes drift gauges.
+// Guarantees: a promotion (champion.json replaced) is picked up within about a second without a restart; a
+// model that cannot load leaves the previous one (or rules only, modelVersion 'none') in place with an error
+// log; a challenger only ever produces shadow scores, never a lane.
+import type { Registry } from 'prom-client';
 import type { Report } from '../../schemas/report.ts';
 import type { Logger } from '../common/logger.ts';
-import type { Scorer } from '../scoring/scorer.ts';
+import { createDriftMonitor, type DriftMonitor, type DriftOptions, driftStatus } from '../drift/monitor.ts';
+import { type DriftReference, ensureReference, generatorReference } from '../drift/reference.ts';
+import { createModelSlot, type ModelSlot, type SlotModel } from '../registry/model-slot.ts';
+import { resolveRegistryDir } from '../registry/registry.ts';
+import { createScorer, type DecisionPolicy } from '../scoring/decide.ts';
+import { extractBatch } from '../scoring/features.ts';
+import { loadModel } from '../scoring/model.ts';
+import { type ModelPrediction, NullModel, type RiskModel } from '../scoring/risk-model.ts';
+import { createRulesStore } from '../scoring/rules-store.ts';
+import type { Scorer, ShadowScore } from '../scoring/scorer.ts';
+import { EMPTY_WATCHLIST, loadWatchlistDir } from '../scoring/watchlist.ts';
+
+export { driftStatus };
 
 export interface LoadScorerOptions {
   logger: Logger;
   rulesDir?: string;
+  /** The model registry folder (or a folder with a `model-registry/` in it). Default models/model-registry. */
   modelsDir?: string;
   watchlistDir?: string;
-  /** Watch rules and the champion pointer for changes (long-running services). */
+  /** Watch rules and the champion/challenger pointers for changes (long-running services). */
   watch?: boolean;
+  /** Prometheus registry for the drift gauges (the pipeline's). Without one, drift is computed but not exported. */
+  registry?: Registry;
+  policy?: Partial<DecisionPolicy>;
+  /** Drift window and thresholds; false turns drift monitoring off. */
+  drift?: Partial<DriftOptions> | false;
+  /** Pointer poll interval (the fs.watch fallback). Default 1000 ms. */
+  pollMs?: number;
 }
 
 export interface LoadedScorer extends Scorer {
+  /** The challenger running in shadow, or null. */
+  readonly challengerVersion: string | null;
+  readonly registryDir: string;
+  /** The live drift monitor (null when turned off). */
+  readonly drift: DriftMonitor | null;
+  /** Re-reads champion.json and challenger.json now (the watcher does this by itself). */
+  refreshModels(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Placeholder until the precursor-intelligence scorer lands: scores nothing as risky, says so. */
-export class NoJudgementScorer implements LoadedScorer {
-  readonly modelVersion = 'none';
-  readonly rulesVersion = 'none';
-  scoreBatch(reports: readonly Report[], scoredAt: Date): Decision[] {
-    return reports.map((r) => ({
-      messageId: r.messageId,
-      consignmentId: r.consignment.consignmentId,
-      documentType: r.documentType,
-      scoredAt: scoredAt.toISOString(),
-      riskScore: 0,
-      lane: 'GREEN',
-      flagged: false,
-      ruleHits: [],
-      modelScore: 0,
-      modelVersion: this.modelVersion,
-      rulesVersion: this.rulesVersion,
-      substances: [],
-      topFeatures: [],
-    }));
-  }
-  async close(): Promise<void> {}
+interface ChampionEntry extends SlotModel {
+  reference: DriftReference;
 }
 
-export async function loadScorer(_opts: LoadScorerOptions): Promise<LoadedScorer> {
-  return new NoJudgementScorer();
+/** The model a slot holds now, behind the RiskModel interface; the version and weights are read per batch. */
+function slotModel(
+  slot: ModelSlot<SlotModel>,
+  observe?: (raw: Float32Array, scores: Float32Array | null, n: number) => void,
+): RiskModel {
+  return {
+    get version() {
+      return slot.version;
+    },
+    predictBatch(reports: readonly Report[]): ModelPrediction[] {
+      const n = reports.length;
+      const current = slot.current;
+      if (current === null && observe === undefined) return NullModel.predictBatch(reports);
+      const x = extractBatch(reports);
+      // predictFeatures standardises in place; drift needs the raw rows.
+      const raw = observe ? x.slice() : null;
+      const predictions =
+        current === null ? NullModel.predictBatch(reports) : current.model.predictFeatures(x, n);
+      if (observe && raw)
+        observe(raw, current === null ? null : Float32Array.from(predictions, (p) => p.score), n);
+      return predictions;
+    },
+  };
+}
+
+export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer> {
+  const log = opts.logger.child({ component: 'scorer' });
+  const registryDir = resolveRegistryDir(opts.modelsDir);
+  const watch = opts.watch ?? false;
+  const rules = createRulesStore({
+    ...(opts.rulesDir === undefined ? {} : { rulesDir: opts.rulesDir }),
+    watch,
+    logger: log,
+  });
+  const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
+  const backendLogger = { info: (o: object, m: string) => log.debug(o, m) };
+
+  const champion = createModelSlot<ChampionEntry>({
+    registryDir,
+    kind: 'champion',
+    logger: log,
+    watch,
+    ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
+    load: async (dir, version) => {
+      const model = await loadModel(dir, { logger: backendLogger });
+      let reference: DriftReference;
+      try {
+        reference = await ensureReference(dir, model, log);
+      } catch (err) {
+        // A broken reference must not keep a good model out; drift compares with the generator instead.
+        log.warn({ err, version }, 'drift reference unreadable; using generated traffic as the reference');
+        reference = generatorReference(model);
+      }
+      return { version, dir, model, reference };
+    },
+  });
+  const challenger = createModelSlot<SlotModel>({
+    registryDir,
+    kind: 'challenger',
+    logger: log,
+    watch,
+    ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
+    load: async (dir, version) => ({ version, dir, model: await loadModel(dir, { logger: backendLogger }) }),
+  });
+  await Promise.all([champion.ready, challenger.ready]);
+
+  let drift: DriftMonitor | null = null;
+  if (opts.drift !== false) {
+    const reference = champion.current?.reference ?? generatorReference(null);
+    drift = createDriftMonitor({
+      reference,
+      ...(opts.drift === undefined ? {} : { options: opts.drift }),
+      ...(opts.registry === undefined ? {} : { registry: opts.registry }),
+      logger: log,
+    });
+    champion.onSwap((next) => {
+      if (next !== null) drift?.setReference(next.reference);
+    });
+  }
+
+  const policy = opts.policy ?? {};
+  const scorer = createScorer({
+    rules,
+    model: slotModel(champion, drift ? (raw, scores, n) => drift?.observe(raw, scores, n) : undefined),
+    watchlist,
+    policy,
+  });
+  const shadowScorer = createScorer({ rules, model: slotModel(challenger), watchlist, policy });
+
+  return {
+    get modelVersion() {
+      return scorer.modelVersion;
+    },
+    get rulesVersion() {
+      return scorer.rulesVersion;
+    },
+    get challengerVersion() {
+      return challenger.current?.version ?? null;
+    },
+    registryDir,
+    drift,
+    scoreBatch: (reports, scoredAt) => scorer.scoreBatch(reports, scoredAt),
+    shadowBatch(reports, decisions, scoredAt): ShadowScore[] {
+      if (challenger.current === null || reports.length === 0) return [];
+      // The same rules snapshot (scoring is synchronous, a reload cannot land in between) with the
+      // challenger's model: exactly the decision the challenger would have made.
+      const shadow = shadowScorer.scoreBatch(reports, scoredAt);
+      return shadow.map((s, i) => {
+        const d = decisions[i]!;
+        return {
+          messageId: s.messageId,
+          consignmentId: s.consignmentId,
+          modelVersion: s.modelVersion,
+          modelScore: s.modelScore,
+          riskScore: s.riskScore,
+          lane: s.lane,
+          championModelVersion: d.modelVersion,
+          championModelScore: d.modelScore,
+          championLane: d.lane,
+          scoredAt: s.scoredAt,
+        };
+      });
+    },
+    async refreshModels() {
+      await Promise.all([champion.check(), challenger.check()]);
+    },
+    async close() {
+      rules.close();
+      drift?.close();
+      await Promise.all([champion.close(), challenger.close()]);
+    },
+  };
 }

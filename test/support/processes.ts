@@ -16,7 +16,7 @@ export interface PipelineProcess {
 }
 
 export function startPipelineProcess(env: Record<string, string>): PipelineProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'start'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'start', '--no-review'], {
     cwd: ROOT,
     env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
