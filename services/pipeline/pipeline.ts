@@ -258,13 +258,22 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
   }
 
-  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
-    if (batch.isEmpty()) return;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  /** Tracks the batch being processed, so stop() can wait for it before the last flush. */
+  function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const run = handleBatch(payload);
+    inFlight = run.catch(() => undefined);
+    return run;
+  }
+
+  async function handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    if (batch.isEmpty() || stopping) return;
     const receivedAt = clock();
     const valid: SeenDocument[] = [];
     let last: string | undefined;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+      if (stopping || !isRunning() || isStale()) break;
       const origin = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       const result = decodeMessage(message.value);
       if (result.ok) {
@@ -292,7 +301,12 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       Number(batch.offsetLag()),
     );
     metrics.bufferedRows.set(chunkSize(pending));
-    if (chunkSize(pending) >= opts.batchRows && outageSince === undefined) await flush();
+    // Store while the next batch is scored (ClickHouse works on the other core); wait only when the
+    // buffer runs ahead of the sink, so memory stays bounded.
+    if (chunkSize(pending) >= opts.batchRows && outageSince === undefined) {
+      const stored = flush();
+      if (chunkSize(pending) >= 3 * opts.batchRows) await stored;
+    }
     await heartbeat();
   }
 
@@ -325,8 +339,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       clearInterval(flushTimer);
       clearTimeout(retryTimer);
       try {
-        // Stop fetching first, so no batch is half-processed while we flush.
-        await consumer?.stop();
+        // Stop fetching and let the batch in hand finish, then store and commit while the consumer
+        // can still commit; only then leave the group.
+        consumer?.pause([{ topic: opts.topic }]);
+        await inFlight;
         while (Date.now() < deadline - 1500) {
           if (await flush()) break;
           await new Promise((r) => setTimeout(r, Math.min(backoffMs, 500)));
