@@ -1,7 +1,7 @@
 // The `precursor-risk` command line: one entry for every front door that runs in a terminal.
 // Bad arguments and bad settings give one line on stderr and a non-zero exit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { infraUp } from '../../infra/cli.ts';
+import { infraUp, migrateDatabase } from '../../infra/cli.ts';
 import { runAuditVerify } from '../audit/verify-command.ts';
 import {
   ConfigError,
@@ -9,6 +9,9 @@ import {
   loadConfig,
   pipelineConfigSchema,
   reviewConfigSchema,
+  secretFromEnv,
+  sharingConfigSchema,
+  sharingConfigured,
 } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
@@ -18,8 +21,12 @@ import { runReviewServer } from '../review/serve-command.ts';
 import { startFeed } from '../runtime/feed.ts';
 import { loadScorer } from '../runtime/load-scorer.ts';
 import { startPipelineService } from '../runtime/pipeline-service.ts';
+import { createSharingSetup } from '../sharing/config.ts';
+import { createDemoSharingSetups } from '../sharing/demo.ts';
+import { registerDataScienceCommands } from './ds-commands.ts';
 import { runGenerate } from './generate-command.ts';
 import { openInput, openOutput, scoreStreams } from './score-command.ts';
+import { registerSharingCommands } from './sharing-commands.ts';
 
 function isoDate(value: string): Date {
   const d = new Date(value);
@@ -128,8 +135,18 @@ export function buildProgram(): Command {
       const reviewConfig = opts.review ? loadConfig(reviewConfigSchema) : undefined;
       const logger = createRootLogger(config.LOG_LEVEL);
       const running = await startPipelineService(config, logger);
-      const review = reviewConfig ? await runReviewServer({ logger, config: reviewConfig }) : undefined;
-      logger.info({ ops: running.opsUrl, review: review?.url }, 'services started; Ctrl-C stops them');
+      // Partner sharing beside the review app when this agency is configured for it (AGENCY_ID set).
+      const sharing =
+        reviewConfig && sharingConfigured()
+          ? createSharingSetup(loadConfig(sharingConfigSchema), secretFromEnv)
+          : undefined;
+      const review = reviewConfig
+        ? await runReviewServer({ logger, config: reviewConfig, ...(sharing ? { sharing } : {}) })
+        : undefined;
+      logger.info(
+        { ops: running.opsUrl, review: review?.url, sharing: sharing?.config.AGENCY_ID ?? 'off' },
+        'services started; Ctrl-C stops them',
+      );
       await untilSignal();
       await Promise.all([running.stop(), review?.stop()]);
     });
@@ -189,11 +206,49 @@ export function buildProgram(): Command {
       const logger = createRootLogger(config.LOG_LEVEL);
       const { clickhouseUrl } = await infraUp(loadConfig(infraConfigSchema));
       const running = await startPipelineService({ ...config, CLICKHOUSE_URL: clickhouseUrl }, logger);
+      const reviewConfig = { ...loadConfig(reviewConfigSchema), CLICKHOUSE_URL: clickhouseUrl };
+      // Partner sharing: the configured agency's real key when AGENCY_ID is set (one app, as in
+      // production). Otherwise DEMO ONLY: ephemeral in-memory key pairs and pseudonymisation secrets
+      // for CBSA and CBIC, each trusting the other, and a second app for CBIC on its own database —
+      // two agencies never share a database, so the partner's case shows only what was sent.
+      const configured = sharingConfigured();
+      const demoSetups = configured
+        ? []
+        : createDemoSharingSetups(['CBSA', 'CBIC'], {
+            KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+            KAFKA_CLIENT_ID: config.KAFKA_CLIENT_ID,
+            CLICKHOUSE_URL: clickhouseUrl,
+            LOG_LEVEL: config.LOG_LEVEL,
+          });
+      if (!configured) {
+        logger.warn(
+          { agencies: demoSetups.map((d) => `${d.config.AGENCY_ID} ${d.signingKey.keyId}`) },
+          'DEMO ONLY: partner sharing uses ephemeral signing keys and pseudonymisation secrets generated in memory (set AGENCY_ID and AGENCY_SIGNING_KEY for real keys)',
+        );
+      }
       const review = await runReviewServer({
         logger,
-        config: { ...loadConfig(reviewConfigSchema), CLICKHOUSE_URL: clickhouseUrl },
+        config: reviewConfig,
         seedDemo: true,
+        sharing: configured
+          ? createSharingSetup(loadConfig(sharingConfigSchema), secretFromEnv)
+          : demoSetups.filter((d) => d.config.AGENCY_ID === 'CBSA'),
       });
+      let partner: Awaited<ReturnType<typeof runReviewServer>> | undefined;
+      if (!configured) {
+        const partnerDb = `${reviewConfig.CLICKHOUSE_DATABASE}_cbic`;
+        await migrateDatabase(loadConfig(infraConfigSchema), partnerDb, clickhouseUrl);
+        partner = await runReviewServer({
+          logger,
+          config: {
+            ...reviewConfig,
+            CLICKHOUSE_DATABASE: partnerDb,
+            REVIEW_PORT: reviewConfig.REVIEW_PORT === 0 ? 0 : reviewConfig.REVIEW_PORT + 1,
+          },
+          seedDemo: true,
+          sharing: demoSetups.filter((d) => d.config.AGENCY_ID === 'CBIC'),
+        });
+      }
       const kafka = createKafka({
         brokers: config.KAFKA_BROKERS,
         clientId: 'precursor-risk-demo-feed',
@@ -207,6 +262,11 @@ export function buildProgram(): Command {
           `  synthetic feed  ${opts.rate} reports/s → ${config.KAFKA_TOPIC} on ${config.KAFKA_BROKERS.join(',')}`,
           `  review app      ${review.url}   sign in as cbsa.officer or cbic.officer, password review-demo-2026`,
           `                  (all demo accounts: docs/review-app.md)`,
+          partner
+            ? `  partner (CBIC)  ${partner.url}   CBIC's own instance: sign in as cbic.officer; cases CBSA shares arrive here\n` +
+              `  sharing         sign in as cbsa.liaison at ${review.url}, select cases (x), Share selected → preview → share\n` +
+              '                  DEMO ONLY: ephemeral keys generated at start, lost at exit'
+            : `  sharing         as ${loadConfig(sharingConfigSchema).AGENCY_ID} (liaison accounts: docs/review-app.md)`,
           `  pipeline        ${running.opsUrl ?? '(ops endpoints off)'}/metrics  /healthz  /readyz`,
           `  decisions       curl '${clickhouseUrl}/?query=SELECT+lane,count()+FROM+${config.CLICKHOUSE_DATABASE}.decisions+GROUP+BY+lane'`,
           '  Ctrl-C stops everything (Kafka and ClickHouse keep running: npm run infra:down).',
@@ -216,9 +276,11 @@ export function buildProgram(): Command {
       await untilSignal();
       process.stderr.write('stopping…\n');
       await feed.stop();
-      await Promise.all([running.stop(), review.stop()]);
+      await Promise.all([running.stop(), review.stop(), partner?.stop()]);
     });
 
+  registerSharingCommands(program);
+  registerDataScienceCommands(program);
   return program;
 }
 

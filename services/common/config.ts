@@ -1,6 +1,7 @@
 // Reads: process.env (the only module that does). Writes: nothing.
 // Guarantees: each service gets one strict, frozen config parsed once at start-up; a bad value
 // becomes a ConfigError whose message is one line naming the variable and what was expected.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { PrecursorRiskError } from './errors.ts';
 
@@ -104,6 +105,67 @@ export const reviewConfigSchema = z
   })
   .strict();
 
+const AGREEMENTS_DIR = fileURLToPath(new URL('../../models/agreements/', import.meta.url));
+
+/** Partner case sharing (docs/sharing.md §9). Pseudonymisation secrets are named by the agreements: see secretFromEnv. */
+export const sharingConfigSchema = z
+  .object({
+    ...baseShape,
+    ...kafkaShape,
+    ...clickhouseShape,
+    AGENCY_ID: z
+      .string()
+      .regex(
+        /^[A-Z][A-Z0-9]{1,15}$/,
+        'expected an agency id of 2-16 upper-case letters and digits (e.g. CBSA)',
+      )
+      .describe('this agency, as agreements and the trust store name it (CBSA, CBIC)'),
+    AGENCY_SIGNING_KEY: z
+      .string()
+      .min(1)
+      .describe("this agency's Ed25519 private key, PKCS8 PEM or base64 DER (secret: environment only)"),
+    SHARING_AGREEMENTS_DIR: z
+      .string()
+      .min(1)
+      .default(AGREEMENTS_DIR)
+      .describe('directory of agreement files'),
+    SHARING_TRUST_STORE: z
+      .string()
+      .min(1)
+      .default(`${AGREEMENTS_DIR}trust-store.yaml`)
+      .describe("partners' public keys"),
+    SHARING_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/)
+      .default('')
+      .describe('prepended to partner.<agency>.cases.v1 (isolates environments on one cluster)'),
+    SHARING_GROUP_ID: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('consumer group (default precursor-risk-sharing-<agency>)'),
+    SHARING_STIX_SCHEMAS_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('OASIS cti-stix2-json-schemas checkout with tlp-2.0/ (default ../shared/stix2-json-schemas)'),
+  })
+  .strict();
+
+/** Whether this process is configured to share cases (AGENCY_ID set); sharing then needs its key too. */
+export function sharingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.AGENCY_ID ?? '') !== '';
+}
+
+/**
+ * The value of a secret variable named at run time (an agreement's `pseudonymisation.secretEnv`).
+ * Secrets come from the environment only; this is the one place that reads them.
+ */
+export function secretFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
 export const infraConfigSchema = z
   .object({
     ...baseShape,
@@ -149,3 +211,4 @@ export function loadConfig<S extends z.ZodObject>(
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
 export type ReviewConfig = z.output<typeof reviewConfigSchema>;
 export type InfraConfig = z.output<typeof infraConfigSchema>;
+export type SharingConfig = z.output<typeof sharingConfigSchema>;

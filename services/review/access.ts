@@ -69,10 +69,15 @@ export function ownJurisdiction(agency: Agency): SqlFragment {
   return sql`(reportingCountry IN (${countries}) OR destinationCountry IN (${countries}))`;
 }
 
-/** messageIds shared with the agency and not revoked (a share is revoked by any row with revoked = 1). */
+/**
+ * messageIds of local decisions shared with the agency and not revoked (a share is revoked by any row
+ * with revoked = 1). A share the sharing receiver stored (received_cases) is excluded: the agency then
+ * sees only what the partner sent (received.ts), never a local decision of the same id in full.
+ */
 export function sharedWith(database: string, agency: Agency): SqlFragment {
   const shares = identifier(`${database}.case_shares`);
-  return sql`messageId IN (SELECT messageId FROM ${shares} WHERE toAgency = ${agency} GROUP BY shareId, messageId HAVING max(revoked) = 0)`;
+  const received = identifier(`${database}.received_cases`);
+  return sql`messageId IN (SELECT messageId FROM ${shares} WHERE toAgency = ${agency} AND shareId NOT IN (SELECT shareId FROM ${received}) GROUP BY shareId, messageId HAVING max(revoked) = 0)`;
 }
 
 /** Everything the agency may read: its jurisdiction and what partners shared with it. */

@@ -22,6 +22,7 @@ import { type AuditLog, createAuditLog } from '../audit/audit-log.ts';
 import type { ReviewConfig } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
+import type { SharingService } from '../sharing/service.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { can, type Permission } from './access.ts';
 import { createCaseActions } from './actions.ts';
@@ -34,6 +35,7 @@ import { registerAdminRoutes } from './routes-admin.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
 import { registerCaseRoutes } from './routes-cases.ts';
 import { registerInsightRoutes } from './routes-insights.ts';
+import { registerReceivedRoutes, registerSharing } from './routes-sharing.ts';
 import { createMemorySessionStore, type Session, type SessionStore } from './sessions.ts';
 import { createUserDirectory, type UserDirectory } from './users.ts';
 
@@ -88,6 +90,11 @@ export interface ReviewAppOptions {
   secureCookies?: boolean;
   /** How often the queue page polls for new cases (ms). */
   pollIntervalMs?: number;
+  /**
+   * Partner sharing (docs/sharing.md): one agency's service, or one per agency this app serves.
+   * Build them with THIS app's audit log (pass the same `audit` here): one writer per database.
+   */
+  sharing?: SharingService | readonly SharingService[];
 }
 
 /** Everything route modules need, resolved once. */
@@ -105,6 +112,8 @@ export interface ReviewDeps {
   actions: ReturnType<typeof createCaseActions>;
   cookieOptions: { path: string; sameSite: 'strict'; secure: boolean };
   pollIntervalMs: number;
+  /** Sharing services by agency (empty: sharing off; received cases are still shown read-only). */
+  sharing: readonly SharingService[];
 }
 
 /** Parses with a zod schema or answers 400 naming the field. */
@@ -180,6 +189,12 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     actions: createCaseActions({ client, database, audit, users, clock }),
     cookieOptions: { path: '/', sameSite: 'strict', secure: opts.secureCookies ?? false },
     pollIntervalMs: opts.pollIntervalMs ?? 10_000,
+    sharing:
+      opts.sharing === undefined
+        ? []
+        : Array.isArray(opts.sharing)
+          ? (opts.sharing as readonly SharingService[])
+          : [opts.sharing as SharingService],
   };
 
   const app: FastifyInstance = Fastify({
@@ -316,6 +331,8 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
   registerCaseRoutes(app, deps);
   registerInsightRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerReceivedRoutes(app, deps);
+  await registerSharing(app, deps);
   return app;
 }
 

@@ -32,6 +32,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewDeps) {
       user: session.principal,
       permissions: permissionsOf(session.principal.role),
       pollIntervalMs: deps.pollIntervalMs,
+      /** Whether a sharing service serves this user's agency here (liaison flow, outcomes). */
+      sharing: deps.sharing.some((s) => s.agencyId === session.principal.agency),
     };
   });
 
@@ -76,6 +78,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewDeps) {
       user: principal,
       permissions: permissionsOf(principal.role),
       pollIntervalMs: deps.pollIntervalMs,
+      sharing: deps.sharing.some((s) => s.agencyId === principal.agency),
     };
   });
 

@@ -5,9 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './access.ts';
 import { ActionRefused } from './actions.ts';
 import { parse, principalOf, type ReviewDeps } from './app.ts';
-import { buildCaseView, type CaseRow, lookupCase } from './case-view.ts';
+import { buildCaseView, type CaseLookup, type CaseRow, lookupCase } from './case-view.ts';
 import { HttpError } from './http-errors.ts';
 import { BadCursorError, newCasesSince, queuePage } from './queue.ts';
+import { receivedCase } from './received.ts';
 import {
   assignBodySchema,
   caseIdSchema,
@@ -46,9 +47,10 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
     request: FastifyRequest,
     who: Principal,
     act: boolean,
+    looked?: CaseLookup,
   ): Promise<{ access: 'own' | 'shared'; row: CaseRow }> {
     const { id } = parse(caseIdSchema, request.params);
-    const found = await lookupCase(deps.client, deps.database, who.agency, id);
+    const found = looked ?? (await lookupCase(deps.client, deps.database, who.agency, id));
     if (found.kind === 'missing') throw new HttpError('NOT_FOUND', 'no such case');
     if (found.kind === 'denied') {
       await deps.audit.append({
@@ -74,7 +76,30 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
 
   app.get('/api/cases/:id', { config: { permission: 'case.read' } }, async (request) => {
     const who = principalOf(request);
-    const found = await caseFor(request, who, false);
+    const { id } = parse(caseIdSchema, request.params);
+    const looked = await lookupCase(deps.client, deps.database, who.agency, id);
+    if (looked.kind !== 'found' || looked.access !== 'own') {
+      // A case a partner shared with this agency: built only from what the partner sent (received_cases),
+      // never from a local decision of the same id (docs/sharing.md §5).
+      const received = await receivedCase(ctx, who.agency, id);
+      if (received !== undefined) {
+        await deps.audit.append({
+          actor: who.username,
+          agency: who.agency,
+          action: 'case.view',
+          caseId: received.messageId,
+          details: { access: 'received', shareId: received.shareId, from: received.fromAgency },
+        });
+        const history = (await deps.audit.forCase(received.messageId)).filter((e) => e.agency === who.agency);
+        return {
+          access: 'received' as const,
+          ...received,
+          history,
+          outcomeEnabled: deps.sharing.some((s) => s.agencyId === who.agency),
+        };
+      }
+    }
+    const found = await caseFor(request, who, false, looked);
     await deps.audit.append({
       actor: who.username,
       agency: who.agency,

@@ -1,10 +1,18 @@
 // `npx precursor-risk review [--seed-demo]`: runs the review web app on REVIEW_HOST:REVIEW_PORT.
 // Reads ReviewConfig from the environment. With --seed-demo, creates the demo accounts that do not
-// exist yet (docs/review-app.md) and, when the database holds no decisions, the demo cases.
-// Resolves once the server is listening; `stop()` closes it and the ClickHouse client.
+// exist yet (docs/review-app.md) and, when the database holds no decisions, the demo cases. With
+// `sharing`, builds the agency's sharing service on the app's ClickHouse client and ONE audit log
+// (shared with the app: one writer per database), mounts the liaison routes and starts the receiver.
+// Resolves once the server is listening; `stop()` closes it, the receiver and the ClickHouse client.
+
+import { createAuditLog } from '../audit/audit-log.ts';
 import { loadConfig, type ReviewConfig, reviewConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger, type Logger } from '../common/logger.ts';
+import type { AuditSink } from '../sharing/audit.ts';
+import type { SharingSetup } from '../sharing/config.ts';
+import { sharingServiceFromSetup } from '../sharing/runtime.ts';
+import type { SharingService } from '../sharing/service.ts';
 import { createClickHouse, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { startReviewServer } from './app.ts';
@@ -17,11 +25,25 @@ export interface RunReviewOptions {
   config?: ReviewConfig;
   seedDemo?: boolean;
   drift?: DriftStatusProvider;
+  /**
+   * Partner sharing: set-ups (loadSharingSetup / createSharingSetup / createDemoSharingSetups), or a
+   * factory building services on the app's ClickHouse client and audit log. Receivers are started.
+   */
+  sharing?: SharingSetup | readonly SharingSetup[] | SharingFactory;
 }
+
+export type SharingFactory = (deps: {
+  clickhouse: ReturnType<typeof createClickHouse>;
+  database: string;
+  audit: AuditSink;
+  logger: Logger;
+}) => SharingService | readonly SharingService[];
+
+const DAY_MS = 86_400_000;
 
 export async function runReviewServer(
   opts: RunReviewOptions,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; sharing: readonly SharingService[]; stop(): Promise<void> }> {
   const config = opts.config ?? loadConfig(reviewConfigSchema);
   const database = config.CLICKHOUSE_DATABASE;
   const clickhouse = createClickHouse({
@@ -41,22 +63,66 @@ export async function runReviewServer(
     if (Number(rows[0]?.n ?? 0) === 0)
       await seedDemoCases(clickhouse, database, clock.now(), { synthetic: 500 });
   }
-  const server = await startReviewServer({
-    config,
-    clickhouse,
-    database,
-    logger: opts.logger,
-    users,
-    clock,
-    ...(opts.drift ? { drift: opts.drift } : {}),
-  });
-  return {
-    url: server.url,
-    async stop() {
-      await server.close();
-      await clickhouse.close();
-    },
-  };
+  // One audit log per process and database: the app and its sharing services append through it.
+  const audit = createAuditLog({ client: clickhouse, database, logger: opts.logger, clock });
+  const sharing = buildSharing(opts.sharing, { clickhouse, database, audit, logger: opts.logger });
+  let purgeTimer: NodeJS.Timeout | undefined;
+  try {
+    for (const s of sharing) await s.startReceiver();
+    const purge = () => {
+      for (const s of sharing) {
+        s.purgeExpired().catch((err: unknown) =>
+          opts.logger.warn({ err, agency: s.agencyId }, 'purging expired received cases failed'),
+        );
+      }
+    };
+    if (sharing.length > 0) {
+      purge();
+      purgeTimer = setInterval(purge, DAY_MS);
+      purgeTimer.unref();
+    }
+    const server = await startReviewServer({
+      config,
+      clickhouse,
+      database,
+      logger: opts.logger,
+      users,
+      clock,
+      audit,
+      ...(sharing.length > 0 ? { sharing } : {}),
+      ...(opts.drift ? { drift: opts.drift } : {}),
+    });
+    return {
+      url: server.url,
+      sharing,
+      async stop() {
+        clearInterval(purgeTimer);
+        await server.close();
+        await Promise.allSettled(sharing.map((s) => s.stop()));
+        await clickhouse.close();
+      },
+    };
+  } catch (err) {
+    clearInterval(purgeTimer);
+    await Promise.allSettled(sharing.map((s) => s.stop()));
+    await clickhouse.close();
+    throw err;
+  }
+}
+
+function buildSharing(
+  option: RunReviewOptions['sharing'],
+  deps: Parameters<SharingFactory>[0],
+): readonly SharingService[] {
+  if (option === undefined) return [];
+  if (typeof option === 'function') {
+    const built = option(deps);
+    return Array.isArray(built) ? (built as readonly SharingService[]) : [built as SharingService];
+  }
+  const setups: readonly SharingSetup[] = Array.isArray(option)
+    ? (option as readonly SharingSetup[])
+    : [option as SharingSetup];
+  return setups.map((setup) => sharingServiceFromSetup(setup, deps));
 }
 
 // Until the CLI wires `precursor-risk review`: `npx tsx services/review/serve-command.ts [--seed-demo]`.

@@ -50,7 +50,8 @@ export interface LoadedScorer extends Scorer {
 }
 
 interface ChampionEntry extends SlotModel {
-  reference: DriftReference;
+  /** The model's drift reference; null when drift monitoring is off. */
+  reference: DriftReference | null;
 }
 
 /** The model a slot holds now, behind the RiskModel interface; the version and weights are read per batch. */
@@ -98,6 +99,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
     load: async (dir, version) => {
       const model = await loadModel(dir, { logger: backendLogger });
+      if (opts.drift === false) return { version, dir, model, reference: null };
       let reference: DriftReference;
       try {
         reference = await ensureReference(dir, model, log);
@@ -129,7 +131,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
       logger: log,
     });
     champion.onSwap((next) => {
-      if (next !== null) drift?.setReference(next.reference);
+      if (next?.reference) drift?.setReference(next.reference);
     });
   }
 

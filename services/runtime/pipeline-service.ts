@@ -24,6 +24,7 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     ...(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {}),
     ...(config.MODELS_DIR ? { modelsDir: config.MODELS_DIR } : {}),
     watch: true,
+    registry: metrics.registry,
   });
   const clickhouse = createClickHouse({
     url: config.CLICKHOUSE_URL,

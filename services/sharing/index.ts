@@ -2,14 +2,23 @@
 export type { Agreement, AgreementSet } from './agreements.ts';
 export { createAgreementSet, loadAgreementFiles, parseAgreement } from './agreements.ts';
 export type { AuditEntry, AuditSink } from './audit.ts';
-export { loadSharingSetup, type SharingConfig, type SharingSetup, sharingConfigSchema } from './config.ts';
+export {
+  createSharingSetup,
+  loadSharingSetup,
+  type SharingConfig,
+  type SharingSetup,
+  sharingConfigSchema,
+} from './config.ts';
+export { createDemoSharingSetups } from './demo.ts';
 export type { Envelope } from './envelope.ts';
 export { RejectionReasons, SharingError, SharingErrorCodes } from './errors.ts';
 export { registerSharingRoutes, type SharingRoutesOptions } from './routes.ts';
+export { sharingServiceFromSetup } from './runtime.ts';
 export {
   type Channel,
   createSharingService,
   type InboundResult,
+  type PartnerInfo,
   type SentPackage,
   type SharePreview,
   type SharingService,

@@ -52,6 +52,9 @@ function fakeService(): SharingService & { calls: unknown[][] } {
     async listShares() {
       return [];
     },
+    partners() {
+      return [{ agency: 'CBIC', name: 'CBIC', agreementId: 'ca-in-cmaa', title: 't', terms: {} }];
+    },
   };
   return service as unknown as SharingService & { calls: unknown[][] };
 }
@@ -234,8 +237,42 @@ describe('sharing routes', () => {
       { access: 'session' },
       { permission: 'sharing' },
       { permission: 'sharing' }, // HEAD of GET /api/sharing/shares
+      { permission: 'sharing' }, // GET /api/sharing/partners
+      { permission: 'sharing' }, // and its HEAD
     ]);
     const list = await app.inject({ method: 'GET', url: '/api/sharing/shares' });
     expect(list.statusCode).toBe(200);
+    const partners = await app.inject({ method: 'GET', url: '/api/sharing/partners' });
+    expect(partners.json()).toMatchObject({ agency: 'CBSA', partners: [{ agency: 'CBIC' }] });
+  });
+
+  it('serves several agencies, picks the service by the user, and lets the app shape errors', async () => {
+    const cbsa = fakeService();
+    const cbic = { ...fakeService(), agencyId: 'CBIC' } as SharingService & { calls: unknown[][] };
+    const app = Fastify({ loggerInstance: pino({ level: 'silent' }) });
+    app.addHook('onRequest', async (request) => {
+      const h = request.headers['x-test-user'];
+      if (typeof h === 'string') (request as unknown as { user: unknown }).user = JSON.parse(h);
+    });
+    await registerSharingRoutes(app, {
+      service: [cbsa, cbic],
+      outcomeRoles: ['officer', 'supervisor', 'liaison'],
+      errorBody: (code, message) => ({ error: { code, message } }),
+    });
+    const outcome = await app.inject({
+      method: 'POST',
+      url: '/api/sharing/outcome',
+      headers: as('officer', 'CBIC'),
+      payload: { shareId: SHARE, disposition: 'SEIZED' },
+    });
+    expect(outcome.statusCode).toBe(201);
+    expect(cbic.calls[0]?.[0]).toBe('outcome');
+    const foreign = await app.inject({
+      method: 'GET',
+      url: '/api/sharing/shares',
+      headers: as('liaison', 'XYZ'),
+    });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.code).toBe('FORBIDDEN');
   });
 });

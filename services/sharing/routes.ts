@@ -22,13 +22,18 @@ import { OUTCOME_DISPOSITIONS } from './stix-package.ts';
 import { TLP_LEVELS } from './tlp.ts';
 
 export interface SharingRoutesOptions {
-  service: SharingService;
+  /** One agency's service, or several (a process serving both demo agencies): chosen by the user's agency. */
+  service: SharingService | readonly SharingService[];
   /** Where the signed-in user is (default `request.user`). */
   principalOf?: (request: unknown) => unknown;
   /** Route `config` of the liaison routes (default `{ permission: 'sharing' }`, the review app's). */
   liaisonRouteConfig?: Record<string, unknown>;
   /** Route `config` of POST /api/sharing/outcome (default `{ access: 'session' }`: role checked here). */
   outcomeRouteConfig?: Record<string, unknown>;
+  /** Roles that may report an outcome of a received case (default liaison and supervisor). */
+  outcomeRoles?: readonly string[];
+  /** Error body shape (default `{ error: code, message }`); the review app uses its own `{ error: { code, message } }`. */
+  errorBody?: (code: string, message: string) => unknown;
 }
 
 const userSchema = z
@@ -79,7 +84,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const defaultPrincipal = (request: unknown) => (request as { user?: unknown }).user;
 
-function userOf(principal: unknown, service: SharingService, roles: readonly string[]): User {
+function userOf(
+  principal: unknown,
+  services: readonly SharingService[],
+  roles: readonly string[],
+): { user: User; service: SharingService } {
   const parsed = userSchema.safeParse(principal);
   if (!parsed.success) throw new HttpProblem(401, 'UNAUTHENTICATED', 'sign in first');
   const user = parsed.data;
@@ -90,14 +99,15 @@ function userOf(principal: unknown, service: SharingService, roles: readonly str
       `role ${user.role} may not do this (needs ${roles.join(' or ')})`,
     );
   }
-  if (user.agency !== service.agencyId) {
+  const service = services.find((s) => s.agencyId === user.agency);
+  if (service === undefined) {
     throw new HttpProblem(
       403,
       'FORBIDDEN',
-      `this sharing service acts for ${service.agencyId}, not ${user.agency}`,
+      `this sharing service acts for ${services.map((s) => s.agencyId).join(', ')}, not ${user.agency}`,
     );
   }
-  return user;
+  return { user, service };
 }
 
 function summary(p: SentPackage) {
@@ -117,15 +127,20 @@ interface Reply {
   code(status: number): { send(body: unknown): unknown };
 }
 
-async function answer(reply: Reply, status: number, work: () => Promise<unknown>): Promise<unknown> {
+const defaultErrorBody = (code: string, message: string) => ({ error: code, message });
+
+async function answer(
+  reply: Reply,
+  status: number,
+  work: () => Promise<unknown>,
+  errorBody: (code: string, message: string) => unknown,
+): Promise<unknown> {
   try {
     const body = await work();
     return reply.code(status).send(body);
   } catch (err) {
-    if (err instanceof HttpProblem)
-      return reply.code(err.status).send({ error: err.code, message: err.message });
-    if (err instanceof SharingError)
-      return reply.code(err.status).send({ error: err.code, message: err.message });
+    if (err instanceof HttpProblem) return reply.code(err.status).send(errorBody(err.code, err.message));
+    if (err instanceof SharingError) return reply.code(err.status).send(errorBody(err.code, err.message));
     throw err; // fastify's error handler logs it under `err` and answers 500
   }
 }
@@ -146,15 +161,21 @@ export async function registerSharingRoutes<
   app: FastifyInstance<S, RawRequestDefaultExpression<S>, RawReplyDefaultExpression<S>, L>,
   opts: SharingRoutesOptions,
 ) {
-  const { service } = opts;
+  const services: readonly SharingService[] = Array.isArray(opts.service)
+    ? (opts.service as readonly SharingService[])
+    : [opts.service as SharingService];
   const principalOf = opts.principalOf ?? defaultPrincipal;
   const liaison = { config: (opts.liaisonRouteConfig ?? { permission: 'sharing' }) as FastifyContextConfig };
   const outcome = { config: (opts.outcomeRouteConfig ?? { access: 'session' }) as FastifyContextConfig };
-  const user = (request: unknown, roles: readonly string[]) => userOf(principalOf(request), service, roles);
+  const outcomeRoles = opts.outcomeRoles ?? OUTCOME_ROLES;
+  const errorBody = opts.errorBody ?? defaultErrorBody;
+  const user = (request: unknown, roles: readonly string[]) => userOf(principalOf(request), services, roles);
+  const answerWith = (reply: Reply, status: number, work: () => Promise<unknown>) =>
+    answer(reply, status, work, errorBody);
 
   app.post('/api/sharing/preview', liaison, (request: RequestParts, reply) =>
-    answer(reply, 200, async () => {
-      user(request, LIAISON);
+    answerWith(reply, 200, async () => {
+      const { service } = user(request, LIAISON);
       const body = parse(previewBodySchema, request.body);
       const previews = await service.previewShare(
         body.messageIds,
@@ -166,8 +187,8 @@ export async function registerSharingRoutes<
   );
 
   app.post('/api/sharing/share', liaison, (request: RequestParts, reply) =>
-    answer(reply, 201, async () => {
-      const u = user(request, LIAISON);
+    answerWith(reply, 201, async () => {
+      const { user: u, service } = user(request, LIAISON);
       const body = parse(shareBodySchema, request.body);
       const sent = await service.share(body.messageIds, body.partner, {
         actor: u.username,
@@ -179,8 +200,8 @@ export async function registerSharingRoutes<
   );
 
   app.post('/api/sharing/:shareId/update', liaison, (request: RequestParts, reply) =>
-    answer(reply, 200, async () => {
-      const u = user(request, LIAISON);
+    answerWith(reply, 200, async () => {
+      const { user: u, service } = user(request, LIAISON);
       const { shareId } = parse(shareIdParams, request.params);
       const body = parse(updateBodySchema, request.body);
       return summary(
@@ -190,8 +211,8 @@ export async function registerSharingRoutes<
   );
 
   app.post('/api/sharing/:shareId/revoke', liaison, (request: RequestParts, reply) =>
-    answer(reply, 200, async () => {
-      const u = user(request, LIAISON);
+    answerWith(reply, 200, async () => {
+      const { user: u, service } = user(request, LIAISON);
       const { shareId } = parse(shareIdParams, request.params);
       const body = parse(revokeBodySchema, request.body);
       return summary(await service.revoke(shareId, { actor: u.username, reason: body.reason }));
@@ -199,8 +220,8 @@ export async function registerSharingRoutes<
   );
 
   app.post('/api/sharing/outcome', outcome, (request: RequestParts, reply) =>
-    answer(reply, 201, async () => {
-      const u = user(request, OUTCOME_ROLES);
+    answerWith(reply, 201, async () => {
+      const { user: u, service } = user(request, outcomeRoles);
       const body = parse(outcomeBodySchema, request.body);
       return summary(
         await service.recordOutcome({
@@ -214,9 +235,16 @@ export async function registerSharingRoutes<
   );
 
   app.get('/api/sharing/shares', liaison, (request, reply) =>
-    answer(reply, 200, async () => {
-      user(request, LIAISON);
+    answerWith(reply, 200, async () => {
+      const { service } = user(request, LIAISON);
       return { agency: service.agencyId, shares: await service.listShares() };
+    }),
+  );
+
+  app.get('/api/sharing/partners', liaison, (request, reply) =>
+    answerWith(reply, 200, async () => {
+      const { service } = user(request, LIAISON);
+      return { agency: service.agencyId, partners: service.partners() };
     }),
   );
 }

@@ -70,8 +70,19 @@ export interface SharePreview {
   bundle: StixBundle;
 }
 
+/** A partner this agency has an agreement with, and the default terms a share to it carries. */
+export interface PartnerInfo {
+  agency: string;
+  name: string;
+  agreementId: string;
+  title: string;
+  terms: PackageTerms;
+}
+
 export interface SharingService {
   readonly agencyId: string;
+  /** Partners with an agreement, for the liaison officer's choice. */
+  partners(): PartnerInfo[];
   readonly keyId: string;
   readonly inboundTopic: string;
   previewShare(messageIds: readonly string[], partner: string, opts?: { tlp?: Tlp }): Promise<SharePreview[]>;
@@ -204,6 +215,21 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
 
   return {
     agencyId: me,
+    partners() {
+      return opts.agreements.all
+        .filter((a) => me in a.parties)
+        .flatMap((a) =>
+          Object.keys(a.parties)
+            .filter((p) => p !== me)
+            .map((p) => ({
+              agency: p,
+              name: a.parties[p]!.name,
+              agreementId: a.id,
+              title: a.title,
+              terms: termsOf(a, a.tlp),
+            })),
+        );
+    },
     keyId: opts.signingKey.keyId,
     inboundTopic: transport.inboundTopic,
 

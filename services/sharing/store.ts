@@ -107,6 +107,8 @@ export interface ShareSummary {
   direction: 'OUT' | 'IN';
   caseId: string;
   messageId: string;
+  /** The consignment, for people (OUT: from decisions; IN: from the received case); '' if unknown. */
+  consignmentId: string;
   partner: string;
   version: number;
   revoked: boolean;
@@ -360,9 +362,10 @@ export function createSharingStore(client: ClickHouseClient, database: string): 
           receivedAt: string;
           expiresAt: string;
           issuedAt: string;
+          caseJson: string;
         }>(
           client,
-          sql`SELECT shareId, caseId, messageId, fromAgency, version, revoked, tlp, receivedAt, expiresAt, issuedAt
+          sql`SELECT shareId, caseId, messageId, fromAgency, version, revoked, tlp, receivedAt, expiresAt, issuedAt, caseJson
               FROM ${t('received_cases')} FINAL ORDER BY receivedAt DESC LIMIT ${limit}`.text,
         ),
         queryRows<Latest>(
@@ -372,6 +375,25 @@ export function createSharingStore(client: ClickHouseClient, database: string): 
               WHERE direction = 'OUT' AND kind = 'OUTCOME' GROUP BY shareId`.text,
         ),
       ]);
+      const outIds = [...new Set(outgoing.map((r) => r.lastMessageId))];
+      const consignments =
+        outIds.length === 0
+          ? []
+          : await queryRows<{ messageId: string; consignmentId: string }>(
+              client,
+              sql`SELECT messageId, any(consignmentId) AS consignmentId FROM ${t('decisions_raw')}
+                  PREWHERE messageId IN (${inList(outIds)}) GROUP BY messageId`.text,
+            );
+      const consignmentBy = new Map(consignments.map((r) => [r.messageId, r.consignmentId]));
+      const consignmentOf = (caseJson: string): string => {
+        try {
+          const id = (JSON.parse(caseJson) as { consignment?: { consignmentId?: unknown } }).consignment
+            ?.consignmentId;
+          return typeof id === 'string' ? id : '';
+        } catch {
+          return '';
+        }
+      };
       const receiptBy = new Map(receipts.map((r) => [r.shareId, r]));
       const outcomeBy = new Map(outcomes.map((r) => [r.shareId, r]));
       const sentBy = new Map(sentOutcomes.map((r) => [r.shareId, r]));
@@ -383,6 +405,7 @@ export function createSharingStore(client: ClickHouseClient, database: string): 
           direction: 'OUT',
           caseId: r.lastCaseId,
           messageId: r.lastMessageId,
+          consignmentId: consignmentBy.get(r.lastMessageId) ?? '',
           partner: r.partner,
           version: Number(r.lastVersion),
           revoked: r.lastKind === 'REVOKE',
@@ -404,6 +427,7 @@ export function createSharingStore(client: ClickHouseClient, database: string): 
           direction: 'IN',
           caseId: r.caseId,
           messageId: r.messageId,
+          consignmentId: consignmentOf(r.caseJson),
           partner: r.fromAgency,
           version: Number(r.version),
           revoked: Number(r.revoked) === 1,

@@ -9,6 +9,8 @@ const routes = {
   case: () => import('./case.js'),
   dashboard: () => import('./dashboard.js'),
   admin: () => import('./admin.js'),
+  share: () => import('./share.js'),
+  shares: () => import('./shares.js'),
 };
 
 const main = document.getElementById('main');
@@ -17,6 +19,8 @@ const ctx = {
   /** The last queue page shown (ids in order), so the case view can step through it with j/k. */
   queue: { ids: [], hash: '#/queue' },
   can: (p) => ctx.session?.permissions?.includes(p) ?? false,
+  /** Partner sharing runs for my agency here (liaison flow, outcomes of received cases). */
+  sharing: () => ctx.session?.sharing === true,
   navigate: (hash) => {
     if (location.hash === hash) render();
     else location.hash = hash;
@@ -63,13 +67,17 @@ function renderChrome() {
       'a',
       {
         href: hash,
-        'aria-current': route === name || (name === 'queue' && route === 'case') ? 'page' : null,
+        'aria-current':
+          route === name || (name === 'queue' && route === 'case') || (name === 'shares' && route === 'share')
+            ? 'page'
+            : null,
       },
       label,
     );
   clear(
     nav,
     s && ctx.can('queue.read') ? link('#/queue', 'Queue', 'queue') : null,
+    s && ctx.can('sharing') && ctx.sharing() ? link('#/shares', 'Shared cases', 'shares') : null,
     s && ctx.can('dashboard.read') ? link('#/dashboard', 'Dashboard', 'dashboard') : null,
     s && ctx.can('users.admin') ? link('#/admin', 'Users', 'admin') : null,
   );
@@ -137,6 +145,7 @@ document.addEventListener('keydown', (e) => {
     pendingG = false;
     if (e.key === 'q' && ctx.can('queue.read')) return ctx.navigate(ctx.queue.hash);
     if (e.key === 'd' && ctx.can('dashboard.read')) return ctx.navigate('#/dashboard');
+    if (e.key === 's' && ctx.can('sharing') && ctx.sharing()) return ctx.navigate('#/shares');
     return;
   }
   if (e.key === '?') {

@@ -203,6 +203,9 @@ export async function mount(main, ctx, { id }) {
     };
   }
 
+  // A case a partner shared with us: only what they sent, read-only (received.js).
+  if (view.access === 'received') return (await import('./received.js')).render(main, ctx, view);
+
   const me = ctx.session.user.username;
   const own = view.access === 'own';
   const canAct = own && ctx.can('case.disposition');

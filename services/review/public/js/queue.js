@@ -27,6 +27,17 @@ const STATES = [
   ['REFERRED', 'Referred'],
 ];
 
+/** A party name, or a partner's pseudonym for a person (`psn:name:<hex>`) shown as such. */
+function partyName(name) {
+  if (!/^psn:[a-z]+:[0-9a-f]+$/.test(name ?? '')) return name;
+  const [, kind, hex] = name.split(':');
+  return h(
+    'span.psn',
+    { title: `${name}: pseudonymised by the partner` },
+    `pseudonym ${kind} ${hex.slice(0, 8)}…`,
+  );
+}
+
 function readFilters(params) {
   const f = {};
   for (const k of FILTER_KEYS) {
@@ -49,8 +60,16 @@ export async function mount(main, ctx, { params }) {
   const me = ctx.session.user.username;
   const canAct = ctx.can('case.disposition');
   const canAssign = ctx.can('case.assign.self');
+  const canShare = ctx.can('sharing') && ctx.sharing();
+  /** Cases chosen for sharing; kept on ctx so paging and the preview keep the choice. */
+  ctx.shareSelection ??= new Map();
+  const chosen = ctx.shareSelection;
   let cursors = [null];
   let page = null;
+  /** Cases partners shared with my agency (first page only, above my own). */
+  let received = [];
+  /** What the table shows, in order: received cases, then this page of my own. */
+  let rows = [];
   let selected = 0;
   let newest = 0;
   let pollTimer = null;
@@ -170,6 +189,28 @@ export async function mount(main, ctx, { params }) {
     maxlength: 100,
   });
   const count = h('span.count', { 'aria-live': 'polite' });
+  const shareButton = canShare
+    ? h(
+        'button.btn.primary',
+        {
+          type: 'button',
+          id: 'share-selected',
+          title: 'Preview exactly what would leave, then share (x selects the current case)',
+          onclick: () => previewShare(),
+        },
+        'Share selected',
+      )
+    : null;
+  const syncShareButton = () => {
+    if (!shareButton) return;
+    shareButton.disabled = chosen.size === 0;
+    shareButton.textContent = `Share selected (${chosen.size})`;
+  };
+  syncShareButton();
+  function previewShare() {
+    if (chosen.size === 0) return toast('Select cases to share first (x or the checkboxes).', true);
+    ctx.navigate(`#/share?ids=${encodeURIComponent([...chosen.keys()].join(','))}`);
+  }
   const banner = h('div', { id: 'queue-banner' });
   const body = h('tbody');
   const table = h(
@@ -181,6 +222,7 @@ export async function mount(main, ctx, { params }) {
       h(
         'tr',
         {},
+        canShare ? h('th', { scope: 'col' }, h('span.sr', {}, 'Select for sharing')) : null,
         ['Risk', 'Consignment', 'Route', 'Parties', 'Why flagged', 'Filed', 'Case'].map((c) =>
           h('th', { scope: 'col' }, c),
         ),
@@ -212,6 +254,7 @@ export async function mount(main, ctx, { params }) {
           },
           h('div.search', {}, search),
           count,
+          shareButton,
           h(
             'button.btn',
             {
@@ -238,26 +281,77 @@ export async function mount(main, ctx, { params }) {
         .slice(0, 2)
         .map((r) => h('span.chip', {}, r)),
     ];
-    const stateChip = item.disposition
-      ? h(`span.chip.state.${item.disposition}`, {}, dispositionLabel(item.disposition))
-      : h('span.muted', {}, 'open');
+    const stateChip = item.received
+      ? item.outcome
+        ? h(
+            'span.chip.state',
+            { title: 'outcome reported to the partner' },
+            `Outcome: ${dispositionLabel(item.outcome)}`,
+          )
+        : h('span.muted', {}, 'no outcome yet')
+      : item.disposition
+        ? h(`span.chip.state.${item.disposition}`, {}, dispositionLabel(item.disposition))
+        : h('span.muted', {}, 'open');
+    const checkbox =
+      canShare && !item.received
+        ? h('input', {
+            type: 'checkbox',
+            class: 'pick',
+            checked: chosen.has(item.messageId),
+            'aria-label': `Select ${item.consignmentId} for sharing`,
+            onchange: (e) => toggle(item, e.target.checked),
+          })
+        : null;
     return h(
-      `tr${fresh ? '.fresh' : ''}`,
+      `tr${fresh ? '.fresh' : ''}${item.received ? '.received' : ''}`,
       {
         dataset: { id: item.messageId },
         'aria-selected': i === selected ? 'true' : 'false',
         onclick: (e) => {
-          if (e.target instanceof HTMLAnchorElement) return;
+          if (e.target instanceof HTMLAnchorElement || e.target instanceof HTMLInputElement) return;
           select(i);
           open();
         },
       },
-      h('td', {}, h('div.score', {}, fmtScore(item.riskScore)), lane(item.lane)),
+      canShare
+        ? h(
+            'td.pick',
+            {},
+            checkbox ??
+              h(
+                'span.muted',
+                { title: 'a received case is not passed on (onward sharing needs consent)' },
+                '–',
+              ),
+          )
+        : null,
+      h(
+        'td',
+        {},
+        h('div.score', {}, item.riskScore === null ? '–' : fmtScore(item.riskScore)),
+        item.lane ? lane(item.lane) : null,
+      ),
       h(
         'td.consignment',
         {},
-        h('a', { href: `#/case/${encodeURIComponent(item.messageId)}` }, item.consignmentId),
-        h('div.sub', {}, `${item.documentType.toLowerCase()} · ${item.mode} · ${item.reportingCountry}`),
+        h('a', { href: `#/case/${encodeURIComponent(item.messageId)}` }, item.consignmentId || item.caseId),
+        item.received
+          ? h(
+              'div',
+              {},
+              h(
+                'span.chip.shared',
+                { title: `${item.fromAgency} shared this case with your agency; read-only` },
+                `Shared by ${item.fromAgency}`,
+              ),
+              ` TLP:${item.tlp}`,
+            )
+          : null,
+        h(
+          'div.sub',
+          {},
+          [item.documentType.toLowerCase(), item.mode, item.reportingCountry].filter(Boolean).join(' · '),
+        ),
       ),
       h(
         'td',
@@ -265,7 +359,7 @@ export async function mount(main, ctx, { params }) {
         `${item.portOfLoading} → ${item.portOfDischarge}`,
         h('div.sub', {}, `${item.originCountry} → ${item.destinationCountry}`),
       ),
-      h('td', {}, item.shipperName, h('div.sub', {}, item.consigneeName)),
+      h('td', {}, partyName(item.shipperName), h('div.sub', {}, partyName(item.consigneeName))),
       h('td', {}, reasons),
       h(
         'td.nowrap',
@@ -279,7 +373,13 @@ export async function mount(main, ctx, { params }) {
         h(
           'div',
           {},
-          item.assignee ? (item.assignee === me ? 'me' : item.assignee) : h('span.muted', {}, 'unassigned'),
+          item.received
+            ? h('span.muted', { title: 'a partner’s case: report the outcome in the case view' }, 'read-only')
+            : item.assignee
+              ? item.assignee === me
+                ? 'me'
+                : item.assignee
+              : h('span.muted', {}, 'unassigned'),
         ),
         stateChip,
       ),
@@ -288,10 +388,13 @@ export async function mount(main, ctx, { params }) {
 
   function renderRows(freshIds = new Set()) {
     if (!page) return;
-    ctx.queue.ids = page.items.map((i) => i.messageId);
+    rows = [...(cursors.length === 1 ? received : []), ...page.items];
+    ctx.queue.ids = rows.map((i) => i.messageId);
     const from = (cursors.length - 1) * (page.items.length ? 50 : 0);
-    count.textContent = `${fmtInt(page.total)} flagged case${page.total === 1 ? '' : 's'}`;
-    if (page.items.length === 0) {
+    count.textContent = `${fmtInt(page.total)} flagged case${page.total === 1 ? '' : 's'}${
+      received.length ? ` · ${fmtInt(received.length)} shared with you` : ''
+    }`;
+    if (rows.length === 0) {
       const filtered = Object.keys(filters).length > 0;
       clear(
         results,
@@ -305,7 +408,7 @@ export async function mount(main, ctx, { params }) {
     } else {
       clear(
         body,
-        page.items.map((item, i) => rowFor(item, i, freshIds.has(item.messageId))),
+        rows.map((item, i) => rowFor(item, i, freshIds.has(item.messageId))),
       );
       if (!results.contains(table)) clear(results, table);
     }
@@ -318,12 +421,25 @@ export async function mount(main, ctx, { params }) {
 
   async function load({ keepSelection = false, markFresh = false } = {}) {
     const before = new Set(page?.items.map((i) => i.messageId) ?? []);
-    const selectedId = page?.items[selected]?.messageId;
+    const selectedId = rows[selected]?.messageId;
     if (!page) clear(results, h('p.state.loading', {}, 'Loading cases…'));
     try {
-      page = await api('/api/queue', {
-        query: { ...filters, cursor: cursors[cursors.length - 1] ?? undefined, limit: 50 },
-      });
+      const [p, r] = await Promise.all([
+        api('/api/queue', {
+          query: { ...filters, cursor: cursors[cursors.length - 1] ?? undefined, limit: 50 },
+        }),
+        cursors.length === 1 ? api('/api/received', { query: filters }).catch(() => null) : null,
+      ]);
+      page = p;
+      if (r) {
+        received = r.items.map((x) => ({
+          ...x,
+          received: true,
+          watchlistHit: false,
+          assignee: '',
+          disposition: '',
+        }));
+      }
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) throw err;
       clear(
@@ -341,7 +457,9 @@ export async function mount(main, ctx, { params }) {
     newest = Math.max(newest, page.newestScoredAtMs);
     selected = 0;
     if (keepSelection && selectedId) {
-      const i = page.items.findIndex((x) => x.messageId === selectedId);
+      const i = [...(cursors.length === 1 ? received : []), ...page.items].findIndex(
+        (x) => x.messageId === selectedId,
+      );
       if (i >= 0) selected = i;
     }
     const fresh = markFresh
@@ -395,13 +513,21 @@ export async function mount(main, ctx, { params }) {
   }
 
   function select(i) {
-    if (!page || page.items.length === 0) return;
-    selected = Math.max(0, Math.min(page.items.length - 1, i));
+    if (!page || rows.length === 0) return;
+    selected = Math.max(0, Math.min(rows.length - 1, i));
     for (const [j, tr] of [...body.children].entries())
       tr.setAttribute('aria-selected', j === selected ? 'true' : 'false');
     body.children[selected]?.scrollIntoView({ block: 'nearest' });
   }
-  const current = () => page?.items[selected];
+  const current = () => rows[selected];
+  function toggle(item, on) {
+    if (!canShare || !item || item.received) return;
+    if (on) chosen.set(item.messageId, item.consignmentId);
+    else chosen.delete(item.messageId);
+    const box = body.querySelector(`tr[data-id="${CSS.escape(item.messageId)}"] input.pick`);
+    if (box) box.checked = on;
+    syncShareButton();
+  }
   function open() {
     const item = current();
     if (item) ctx.navigate(`#/case/${encodeURIComponent(item.messageId)}`);
@@ -410,6 +536,7 @@ export async function mount(main, ctx, { params }) {
   async function assignToMe() {
     const item = current();
     if (!item) return;
+    if (item.received) return toast('A shared case is read-only: open it to report an outcome.', true);
     if (!canAssign) return toast('Your role does not assign cases.', true);
     try {
       await api(`/api/cases/${encodeURIComponent(item.messageId)}/assign`, { method: 'POST', body: {} });
@@ -424,6 +551,7 @@ export async function mount(main, ctx, { params }) {
   async function dispose(disposition) {
     const item = current();
     if (!item) return;
+    if (item.received) return toast('A shared case is read-only: open it to report an outcome.', true);
     if (!canAct) return toast('Your role does not record dispositions.', true);
     const result = await openDisposition({
       messageId: item.messageId,
@@ -462,6 +590,20 @@ export async function mount(main, ctx, { params }) {
           return true;
         case 'n':
           showNew();
+          return true;
+        case 'x': {
+          const item = current();
+          if (!canShare || !item) return false;
+          if (item.received) {
+            toast('A received case is not passed on.', true);
+            return true;
+          }
+          toggle(item, !chosen.has(item.messageId));
+          return true;
+        }
+        case 'S':
+          if (!canShare) return false;
+          previewShare();
           return true;
         default:
           if (KEY_TO_DISPOSITION[key]) {

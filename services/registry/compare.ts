@@ -1,0 +1,195 @@
+// Champion vs challenger from what the challenger did in shadow: agreement, lane changes, score correlation
+// and, where officers' labels exist, precision and recall of each. Reads `shadow_scores`, `decisions` and
+// (when migrated) `labels`; writes nothing. Guarantees: every report counts once (FINAL on both tables).
+
+import { DEFAULT_POLICY } from '../scoring/decide.ts';
+import type { ClickHouseClient } from '../storage/clickhouse.ts';
+import { queryRows } from '../storage/clickhouse.ts';
+import { identifier, sql } from '../storage/sql.ts';
+import { tableExists } from './registry-table.ts';
+
+export interface CompareReport {
+  challenger: string;
+  champions: string[];
+  reports: number;
+  agreement: number | null;
+  laneChanges: { from: string; to: string; reports: number }[];
+  scoreCorrelation: number | null;
+  riskScoreCorrelation: number | null;
+  flagRate: { champion: number | null; challenger: number | null };
+  labels: null | {
+    labelled: number;
+    positives: number;
+    champion: { precision: number | null; recall: number | null; flagged: number };
+    challenger: { precision: number | null; recall: number | null; flagged: number };
+    /** Labelled reports that were random quality-control selections: the unbiased slice. */
+    randomSelection: {
+      labelled: number;
+      positives: number;
+      championRecall: number | null;
+      challengerRecall: number | null;
+    };
+  };
+  note: string;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v));
+const orNull = (x: number) => (Number.isFinite(x) ? x : null);
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+/** The challenger version to compare: the one given, else the one with the latest shadow score. */
+export async function latestShadowVersion(
+  client: ClickHouseClient,
+  database: string,
+): Promise<string | null> {
+  const rows = await queryRows<{ modelVersion: string }>(
+    client,
+    sql`SELECT modelVersion FROM ${identifier(`${database}.shadow_scores`)}
+        GROUP BY modelVersion ORDER BY max(scoredAtMs) DESC LIMIT 1`.text,
+  );
+  return rows[0]?.modelVersion ?? null;
+}
+
+export async function compareShadow(opts: {
+  client: ClickHouseClient;
+  database: string;
+  challenger: string;
+  since?: Date;
+  /** riskScore at which a report is at least YELLOW (the policy's threshold). */
+  yellowThreshold?: number;
+}): Promise<CompareReport> {
+  const { client, database, challenger } = opts;
+  const yellow = opts.yellowThreshold ?? DEFAULT_POLICY.thresholds.yellow;
+  const shadow = identifier(`${database}.shadow_scores`);
+  const decisions = identifier(`${database}.decisions`);
+  const since = opts.since ?? new Date(0);
+  const base = sql`SELECT messageId, modelScore, riskScore, toString(lane) AS lane, championModelVersion,
+      championModelScore, toString(championLane) AS championLane
+    FROM ${shadow} FINAL WHERE modelVersion = ${challenger} AND scoredAt >= ${since}`;
+
+  const [summary] = await queryRows<Record<string, string | number | null>>(
+    client,
+    sql`SELECT count() AS n, countIf(lane = championLane) AS agree,
+          countIf(lane != 'GREEN') AS flagged, countIf(championLane != 'GREEN') AS championFlagged,
+          corr(modelScore, championModelScore) AS scoreCorr,
+          corr(riskScore, championRiskScore) AS riskCorr,
+          groupUniqArray(championModelVersion) AS champions
+        FROM (${base})
+        ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) USING messageId`
+      .text,
+  );
+  const n = num(summary?.n);
+  const laneRows = await queryRows<{ fromLane: string; toLane: string; n: string }>(
+    client,
+    sql`SELECT championLane AS fromLane, lane AS toLane, count() AS n FROM (${base})
+        GROUP BY fromLane, toLane ORDER BY fromLane, toLane`.text,
+  );
+
+  let labels: CompareReport['labels'] = null;
+  if (await tableExists(client, database, 'labels')) {
+    const l = identifier(`${database}.labels`);
+    // 18.16 allows one JOIN per SELECT: the two joins are nested.
+    const withLabels = sql`SELECT * FROM (${base})
+      ANY LEFT JOIN (
+        SELECT messageId, toUInt8(positive) AS positive, toUInt8(1) AS labelled,
+          toUInt8(ifNull(randomSelection, 0)) AS isRandom
+        FROM ${l}
+      ) USING messageId`;
+    // On the random slice every lane is at least YELLOW by construction; compare the risk scores instead.
+    const [r] = await queryRows<Record<string, string | number>>(
+      client,
+      sql`SELECT sum(labelled) AS nLabelled, sum(labelled * positive) AS nPositives,
+            countIf(labelled = 1 AND championLane != 'GREEN') AS champFlagged,
+            countIf(labelled = 1 AND positive = 1 AND championLane != 'GREEN') AS champTp,
+            countIf(labelled = 1 AND lane != 'GREEN') AS chalFlagged,
+            countIf(labelled = 1 AND positive = 1 AND lane != 'GREEN') AS chalTp,
+            sum(labelled * isRandom) AS rsLabelled, sum(labelled * isRandom * positive) AS rsPositives,
+            countIf(labelled = 1 AND isRandom = 1 AND positive = 1 AND championRiskScore >= ${yellow}) AS rsChampTp,
+            countIf(labelled = 1 AND isRandom = 1 AND positive = 1 AND riskScore >= ${yellow}) AS rsChalTp
+          FROM (${withLabels})
+          ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) USING messageId`
+        .text,
+    );
+    const v = (k: string) => num(r?.[k] ?? 0);
+    labels = {
+      labelled: v('nLabelled'),
+      positives: v('nPositives'),
+      champion: {
+        precision: ratio(v('champTp'), v('champFlagged')),
+        recall: ratio(v('champTp'), v('nPositives')),
+        flagged: v('champFlagged'),
+      },
+      challenger: {
+        precision: ratio(v('chalTp'), v('chalFlagged')),
+        recall: ratio(v('chalTp'), v('nPositives')),
+        flagged: v('chalFlagged'),
+      },
+      randomSelection: {
+        labelled: v('rsLabelled'),
+        positives: v('rsPositives'),
+        championRecall: ratio(v('rsChampTp'), v('rsPositives')),
+        challengerRecall: ratio(v('rsChalTp'), v('rsPositives')),
+      },
+    };
+  }
+
+  return {
+    challenger,
+    champions: (summary?.champions as unknown as string[] | undefined) ?? [],
+    reports: n,
+    agreement: n > 0 ? num(summary?.agree) / n : null,
+    laneChanges: laneRows.map((r) => ({ from: r.fromLane, to: r.toLane, reports: Number(r.n) })),
+    scoreCorrelation: orNull(num(summary?.scoreCorr)),
+    riskScoreCorrelation: orNull(num(summary?.riskCorr)),
+    flagRate: {
+      champion: n > 0 ? num(summary?.championFlagged) / n : null,
+      challenger: n > 0 ? num(summary?.flagged) / n : null,
+    },
+    labels,
+    note:
+      'Labels exist mostly where the champion flagged (officers inspect flagged cases), so precision/recall on ' +
+      'all labels favour the champion; the random-selection slice is the unbiased comparison.',
+  };
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+const fix = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+
+export function formatCompare(r: CompareReport): string {
+  const lines = [
+    `# Champion vs challenger ${r.challenger}`,
+    '',
+    `champion(s): ${r.champions.join(', ') || 'n/a'}; reports scored in shadow: ${r.reports}`,
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| lane agreement | ${pct(r.agreement)} |`,
+    `| model score correlation (Pearson) | ${fix(r.scoreCorrelation)} |`,
+    `| risk score correlation (Pearson) | ${fix(r.riskScoreCorrelation)} |`,
+    `| flag rate champion / challenger | ${pct(r.flagRate.champion)} / ${pct(r.flagRate.challenger)} |`,
+    '',
+    '## Lane changes (champion → challenger)',
+    '',
+    '| champion | challenger | reports |',
+    '| --- | --- | --- |',
+    ...r.laneChanges.map((c) => `| ${c.from} | ${c.to} | ${c.reports} |`),
+  ];
+  if (r.labels !== null) {
+    const l = r.labels;
+    lines.push(
+      '',
+      `## Against officers' labels (${l.labelled} labelled, ${l.positives} positive)`,
+      '',
+      '| model | flagged (labelled) | precision | recall |',
+      '| --- | --- | --- | --- |',
+      `| champion | ${l.champion.flagged} | ${pct(l.champion.precision)} | ${pct(l.champion.recall)} |`,
+      `| challenger | ${l.challenger.flagged} | ${pct(l.challenger.precision)} | ${pct(l.challenger.recall)} |`,
+      '',
+      `Random-selection slice: ${l.randomSelection.labelled} labelled, ${l.randomSelection.positives} positive; ` +
+        `recall champion ${pct(l.randomSelection.championRecall)}, challenger ${pct(l.randomSelection.challengerRecall)}.`,
+      '',
+      r.note,
+    );
+  } else lines.push('', 'No `labels` view in this database yet: precision/recall not computed.');
+  return `${lines.join('\n')}\n`;
+}

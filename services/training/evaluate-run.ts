@@ -1,0 +1,271 @@
+// `precursor-risk evaluate`: a model (and optionally a second one) against labelled reports, alone and
+// inside the full scorer, compared with rules only. Reads the registry, the rules and a labelled NDJSON
+// file or generated reports; writes an evaluation report (Markdown, HTML, SVG/PNG plots) when asked.
+// Guarantees: rules-only and rules+model use the same rules snapshot and policy, with random QC selection
+// off (it would add noise to both sides), so the difference is the model's alone.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Report } from '../../schemas/report.ts';
+import { reportSchema } from '../../schemas/report.ts';
+import { generateReports, PATTERNS } from '../generator/index.ts';
+import { readPointer, versionDir } from '../registry/registry.ts';
+import { createScorer, type DecisionPolicy, resolvePolicy } from '../scoring/decide.ts';
+import { loadModel, type TfRiskModel } from '../scoring/model.ts';
+import { NullModel, type RiskModel } from '../scoring/risk-model.ts';
+import { loadRulesSnapshot } from '../scoring/rules-store.ts';
+import { EMPTY_WATCHLIST, loadWatchlistDir, type Watchlist } from '../scoring/watchlist.ts';
+import {
+  brierScore,
+  CAPACITIES,
+  type CalibrationBin,
+  calibrationBins,
+  histogram,
+  type LaneSummary,
+  laneSummary,
+  prCurve,
+  type RankingSummary,
+  rankingSummary,
+  recallAtCapacity,
+} from './evaluation.ts';
+import { readLabelledFile } from './labelled-data.ts';
+
+/** Smuggling with no chemical named: only combinations of weak signs give it away (docs/generator.md). */
+export const WEAK_SIGNAL_PATTERNS = ['smuggle-weak-indicators', 'smuggle-vague-express'] as const;
+/** The capacity the headline figures use: officers can examine 5 % of reports. */
+export const HEADLINE_CAPACITY = 0.05;
+
+export type EvalData = { file: string; labelsFile?: string } | { seed: number; count: number };
+
+export interface SystemResult {
+  id: string;
+  label: string;
+  kind: 'model' | 'rules' | 'rules+model';
+  ranking: RankingSummary;
+  lanes: LaneSummary | null;
+  calibration: { brier: number; ece: number; meanScore: number; bins: CalibrationBin[] } | null;
+}
+
+export interface PatternRow {
+  pattern: string;
+  positives: number;
+  recallAtCapacity: Record<string, number>;
+  laneRecall: Record<string, number>;
+}
+
+export interface EvaluationResult {
+  data: { source: string; reports: number; positives: number; positiveRate: number };
+  models: { id: string; version: string; trainedOn: unknown }[];
+  policy: Pick<DecisionPolicy, 'thresholds' | 'modelWeight'>;
+  rulesVersion: string;
+  watchlist: string | null;
+  systems: SystemResult[];
+  patterns: PatternRow[];
+  weakSignal: {
+    patterns: readonly string[];
+    positives: number;
+    capacity: number;
+    rulesOnly: { recallAtCapacity: number; laneRecall: number };
+    rulesPlusModel: { recallAtCapacity: number; laneRecall: number };
+    margin: { recallAtCapacity: number; laneRecall: number };
+  };
+  curves: {
+    pr: { id: string; points: { recall: number; precision: number }[] }[];
+    histograms: { id: string; positives: number[]; negatives: number[] }[];
+  };
+  durationMs: number;
+}
+
+/** A model by version, by 'champion'/'challenger', or by a folder path. */
+export async function resolveModel(registryDir: string, ref: string): Promise<TfRiskModel> {
+  if (existsSync(path.join(ref, 'manifest.json'))) return loadModel(ref);
+  if (ref === 'champion' || ref === 'challenger') {
+    const v = await readPointer(registryDir, ref);
+    if (v === null) throw new Error(`no ${ref}.json in ${registryDir}`);
+    return loadModel(versionDir(registryDir, v));
+  }
+  return loadModel(versionDir(registryDir, ref));
+}
+
+export async function loadEvalData(
+  data: EvalData,
+): Promise<{ reports: Report[]; positive: boolean[]; patterns: (string | null)[]; source: string }> {
+  if ('file' in data) {
+    const f = await readLabelledFile(data.file, data.labelsFile);
+    return {
+      reports: f.reports,
+      positive: f.labels.map((l) => l.positive),
+      patterns: f.labels.map((l) => l.pattern ?? null),
+      source: data.file,
+    };
+  }
+  const g = generateReports({ count: data.count, seed: data.seed });
+  return {
+    reports: g.reports.map((r) => reportSchema.parse(r)),
+    positive: g.labels.map((l) => l.positive),
+    patterns: g.labels.map((l) => l.pattern),
+    source: `generator seed ${data.seed}, ${data.count} reports`,
+  };
+}
+
+function scoreAll(
+  model: RiskModel,
+  rules: ReturnType<typeof loadRulesSnapshot>,
+  watchlist: Watchlist,
+  policy: Partial<DecisionPolicy>,
+  reports: readonly Report[],
+) {
+  const scorer = createScorer({ rules, model, watchlist, policy: { ...policy, randomSelectionRate: 0 } });
+  const risk = new Float64Array(reports.length);
+  const lanes: string[] = new Array(reports.length);
+  const at = new Date(0);
+  for (let i = 0; i < reports.length; i += 2048) {
+    scorer.scoreBatch(reports.slice(i, i + 2048), at).forEach((d, k) => {
+      risk[i + k] = d.riskScore;
+      lanes[i + k] = d.lane;
+    });
+  }
+  return { risk, lanes };
+}
+
+export async function evaluate(opts: {
+  registryDir: string;
+  model: string;
+  against?: string;
+  data: EvalData;
+  rulesDir?: string;
+  /** OFAC-style watchlist folder for the rules (as `score --watchlist`); none by default. */
+  watchlistDir?: string;
+  policy?: Partial<DecisionPolicy>;
+  onStage?: (stage: string) => void;
+}): Promise<EvaluationResult> {
+  const started = Date.now();
+  const stage = opts.onStage ?? (() => undefined);
+  stage('loading models');
+  const refs = [{ id: 'A', ref: opts.model }, ...(opts.against ? [{ id: 'B', ref: opts.against }] : [])];
+  const models = await Promise.all(
+    refs.map(async (r) => ({ id: r.id, model: await resolveModel(opts.registryDir, r.ref) })),
+  );
+  stage('loading data');
+  const data = await loadEvalData(opts.data);
+  const { reports, positive, patterns } = data;
+  const policy = opts.policy ?? {};
+  const resolved = resolvePolicy(policy);
+  const rules = loadRulesSnapshot(opts.rulesDir);
+  const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
+
+  stage('scoring with rules only');
+  const rulesOnly = scoreAll(NullModel, rules, watchlist, policy, reports);
+  const systems: SystemResult[] = [];
+  const rankings: { id: string; scores: ArrayLike<number>; lanes?: string[] }[] = [];
+  systems.push({
+    id: 'rules-only',
+    label: 'rules only',
+    kind: 'rules',
+    ranking: rankingSummary(rulesOnly.risk, positive),
+    lanes: laneSummary(rulesOnly.lanes, positive),
+    calibration: null,
+  });
+  rankings.push({ id: 'rules-only', scores: rulesOnly.risk, lanes: rulesOnly.lanes });
+
+  for (const { id, model } of models) {
+    stage(`scoring with model ${model.version}`);
+    const scores = model.scoreBatch(reports);
+    const cal = calibrationBins(scores, positive);
+    systems.push({
+      id: `model-${id}`,
+      label: `model ${model.version} alone`,
+      kind: 'model',
+      ranking: rankingSummary(scores, positive),
+      lanes: null,
+      calibration: {
+        brier: brierScore(scores, positive),
+        ece: cal.ece,
+        meanScore: scores.reduce((s, v) => s + v, 0) / Math.max(1, scores.length),
+        bins: cal.bins,
+      },
+    });
+    rankings.push({ id: `model-${id}`, scores });
+    const combined = scoreAll(model, rules, watchlist, policy, reports);
+    systems.push({
+      id: `rules+${id}`,
+      label: `rules + model ${model.version}`,
+      kind: 'rules+model',
+      ranking: rankingSummary(combined.risk, positive),
+      lanes: laneSummary(combined.lanes, positive),
+      calibration: null,
+    });
+    rankings.push({ id: `rules+${id}`, scores: combined.risk, lanes: combined.lanes });
+  }
+
+  stage('per-pattern recall');
+  const patternNames = (Object.keys(PATTERNS) as string[]).filter((p) => patterns.some((q) => q === p));
+  const rows: PatternRow[] = [];
+  for (const pattern of patternNames) {
+    const mask = patterns.map((p) => p === pattern);
+    const positives = mask.reduce((s, m, i) => s + (m && positive[i] ? 1 : 0), 0);
+    if (positives === 0) continue;
+    const recall: Record<string, number> = {};
+    const laneRecall: Record<string, number> = {};
+    for (const r of rankings) {
+      recall[r.id] = recallAtCapacity(r.scores, positive, HEADLINE_CAPACITY, mask);
+      if (r.lanes) laneRecall[r.id] = laneSummary(r.lanes, positive, mask).recall;
+    }
+    rows.push({ pattern, positives, recallAtCapacity: recall, laneRecall });
+  }
+
+  const weakMask = patterns.map((p) => (WEAK_SIGNAL_PATTERNS as readonly (string | null)[]).includes(p));
+  const weakPositives = weakMask.reduce((s, m, i) => s + (m && positive[i] ? 1 : 0), 0);
+  const plusA = rankings.find((r) => r.id === 'rules+A')!;
+  const weak = (r: { scores: ArrayLike<number>; lanes?: string[] }) => ({
+    recallAtCapacity: recallAtCapacity(r.scores, positive, HEADLINE_CAPACITY, weakMask),
+    laneRecall: r.lanes ? laneSummary(r.lanes, positive, weakMask).recall : Number.NaN,
+  });
+  const weakRules = weak(rankings[0]!);
+  const weakPlus = weak(plusA);
+
+  const negatives = positive.map((p) => !p);
+  const result: EvaluationResult = {
+    data: {
+      source: data.source,
+      reports: reports.length,
+      positives: positive.filter(Boolean).length,
+      positiveRate: positive.filter(Boolean).length / Math.max(1, reports.length),
+    },
+    models: models.map(({ id, model }) => ({
+      id,
+      version: model.version,
+      trainedOn: model.manifest.training.generator ?? model.manifest.training.data ?? null,
+    })),
+    policy: { thresholds: resolved.thresholds, modelWeight: resolved.modelWeight },
+    rulesVersion: rules.version,
+    watchlist: opts.watchlistDir ?? null,
+    systems,
+    patterns: rows,
+    weakSignal: {
+      patterns: WEAK_SIGNAL_PATTERNS,
+      positives: weakPositives,
+      capacity: HEADLINE_CAPACITY,
+      rulesOnly: weakRules,
+      rulesPlusModel: weakPlus,
+      margin: {
+        recallAtCapacity: weakPlus.recallAtCapacity - weakRules.recallAtCapacity,
+        laneRecall: weakPlus.laneRecall - weakRules.laneRecall,
+      },
+    },
+    curves: {
+      pr: rankings.map((r) => ({ id: r.id, points: prCurve(r.scores, positive, 200) })),
+      histograms: rankings
+        .filter((r) => r.id.startsWith('model-'))
+        .map((r) => ({
+          id: r.id,
+          positives: histogram(r.scores, 20, positive),
+          negatives: histogram(r.scores, 20, negatives),
+        })),
+    },
+    durationMs: Date.now() - started,
+  };
+  for (const { model } of models) model.dispose();
+  return result;
+}
+
+export { CAPACITIES };
