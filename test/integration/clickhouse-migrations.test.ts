@@ -123,11 +123,30 @@ describe('ClickHouse migrations', () => {
       sql`SELECT name, engine FROM system.tables WHERE database = ${database} ORDER BY name`.text,
     );
     expect(Object.fromEntries(tables.map((t) => [t.name, t.engine]))).toEqual({
+      // 001 decisions and dead letters
       dead_letters: 'MergeTree',
       dead_letters_dedup: 'View',
       decisions: 'View',
       decisions_raw: 'ReplacingMergeTree',
       schema_migrations: 'MergeTree',
+      // 002 review app
+      assignments: 'MergeTree',
+      audit_log: 'MergeTree',
+      case_shares: 'MergeTree',
+      dispositions: 'MergeTree',
+      labels: 'View',
+      review_users: 'ReplacingMergeTree',
+      // 003 partner sharing
+      partner_labels: 'View',
+      partner_outcomes: 'ReplacingMergeTree',
+      received_cases: 'ReplacingMergeTree',
+      rejected_packages: 'MergeTree',
+      sharing_messages: 'ReplacingMergeTree',
+      // 004 model registry and shadow scores
+      model_registry: 'ReplacingMergeTree',
+      model_registry_current: 'View',
+      shadow_scores: 'ReplacingMergeTree',
+      shadow_scores_dedup: 'View',
     });
   });
 
