@@ -100,3 +100,30 @@ describe('DriftMonitor', () => {
     expect(m.snapshot().alert).toBe(false);
   });
 });
+
+describe('DriftMonitor hysteresis', () => {
+  it('keeps an alert while PSI sits between the warning level and the threshold, clears below it', () => {
+    const warnings: string[] = [];
+    const m = createDriftMonitor({
+      reference: reference(),
+      options: { windowSize: 1000, minReports: 200 },
+      logger: { warn: (_o, msg) => warnings.push(msg) },
+    });
+    const feed = (share: number) => {
+      const b = batch(500, share);
+      m.observe(b.x, b.scores, 500);
+      m.observe(b.x, b.scores, 500);
+      return m.snapshot();
+    };
+    expect(feed(0.6).alert).toBe(true);
+    const between = feed(0.35); // PSI about 0.115 per feature: above 0.1, below 0.2
+    expect(between.maxFeature!.psi).toBeGreaterThan(0.1);
+    expect(between.maxFeature!.psi).toBeLessThan(0.2);
+    expect(between.alert).toBe(true);
+    expect(feed(0.2).alert).toBe(false);
+    expect(warnings).toEqual([
+      'drift alert raised: live traffic differs from the model training data',
+      'drift alert cleared',
+    ]);
+  });
+});

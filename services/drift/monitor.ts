@@ -171,7 +171,13 @@ export function createDriftMonitor(opts: {
       featurePsi,
       drifted,
       maxFeature,
-      alert: !warming && ((scorePsi ?? 0) > o.threshold || drifted.length > 0),
+      // Hysteresis: raised above the threshold, cleared only once every PSI is back under the warning
+      // level, so a window hovering at the threshold does not flap.
+      alert:
+        !warming &&
+        (alert
+          ? Math.max(scorePsi ?? 0, maxFeature?.psi ?? 0) >= o.warnThreshold
+          : (scorePsi ?? 0) > o.threshold || drifted.length > 0),
       warming,
       threshold: o.threshold,
       checkedAt: clock().toISOString(),
