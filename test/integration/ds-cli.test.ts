@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerDataScienceCommands } from '../../services/cli/ds-commands.ts';
 import { buildProgram } from '../../services/cli/main.ts';
 import { generateReports } from '../../services/generator/index.ts';
 import { readPointer } from '../../services/registry/registry.ts';
@@ -15,7 +14,6 @@ import { createTestDatabase, type TestDatabase } from '../support/env.ts';
 
 async function run(args: string[]): Promise<{ stdout: string; error: unknown }> {
   const program = buildProgram();
-  registerDataScienceCommands(program);
   let stdout = '';
   const write = process.stdout.write.bind(process.stdout);
   const stderrWrite = process.stderr.write.bind(process.stderr);
