@@ -32,6 +32,31 @@ function installDependencies() {
 }
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) installDependencies();
+// Browser tests drive Debian's Chromium through playwright-core (never a browser download).
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(
+      `[test] no Chromium at ${path}: run \`sudo apt-get install -y chromium\` or set CHROMIUM_PATH\n`,
+    );
+    process.exit(1);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  process.stderr.write("\n[test] installing Debian's chromium for the browser tests\n");
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const r = spawnSync('apt-get', args, { cwd: root, stdio: 'inherit', env });
+    if (r.status !== 0) {
+      process.stderr.write(`[test] apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal})\n`);
+      process.exit(r.status ?? 1);
+    }
+  }
+}
+
+ensureChromium();
 run('npx', ['tsx', 'infra/cli.ts', 'up'], 'infra up (Kafka, ClickHouse, migrations, topics)');
 run('npx', ['tsc', '--noEmit'], 'typecheck');
 run('npx', ['biome', 'check', '.'], 'lint');
