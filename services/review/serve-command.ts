@@ -9,16 +9,23 @@ import { createAuditLog } from '../audit/audit-log.ts';
 import { loadConfig, type ReviewConfig, reviewConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger, type Logger } from '../common/logger.ts';
+import { clickHouseDriftStatus } from '../drift/drift-report.ts';
+import { resolveRegistryDir } from '../registry/registry.ts';
 import type { AuditSink } from '../sharing/audit.ts';
 import type { SharingSetup } from '../sharing/config.ts';
 import { sharingServiceFromSetup } from '../sharing/runtime.ts';
 import type { SharingService } from '../sharing/service.ts';
-import { createClickHouse, queryRows } from '../storage/clickhouse.ts';
+import { type ClickHouseClient, createClickHouse, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { startReviewServer } from './app.ts';
 import type { DriftStatusProvider } from './dashboard.ts';
 import { seedDemoCases } from './seed.ts';
 import { createUserDirectory, seedDemoUsers } from './users.ts';
+
+function driftFromClickHouse(client: ClickHouseClient, database: string): DriftStatusProvider {
+  const status = clickHouseDriftStatus({ client, database, registryDir: resolveRegistryDir() });
+  return () => status();
+}
 
 export interface RunReviewOptions {
   logger: Logger;
@@ -90,7 +97,8 @@ export async function runReviewServer(
       clock,
       audit,
       ...(sharing.length > 0 ? { sharing } : {}),
-      ...(opts.drift ? { drift: opts.drift } : {}),
+      // Drift as the dashboard shows it: recent stored decisions against the champion's reference.
+      drift: opts.drift ?? driftFromClickHouse(clickhouse, database),
     });
     return {
       url: server.url,
