@@ -3,6 +3,7 @@
 // officers read afterwards is exactly one decision per valid report and one dead letter per bad one.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/cli.ts';
@@ -40,8 +41,8 @@ async function setUp(count: number) {
     SINK_BATCH_ROWS: '500',
     SINK_FLUSH_MS: '100',
   };
-  const spawnPipeline = () => {
-    const p = startPipelineProcess(env);
+  const spawnPipeline = (extra: Record<string, string> = {}) => {
+    const p = startPipelineProcess({ ...env, ...extra });
     cleanup.push(() => p.kill('SIGKILL'));
     return p;
   };
@@ -84,10 +85,10 @@ describe('pipeline under failure (real processes, Kafka and ClickHouse)', () => 
   });
 
   it('keeps running through 30 s without ClickHouse and stores everything after', async () => {
-    const pidFile = join(PROJECT_ROOT, '.local/clickhouse/clickhouse.pid');
-    expect(existsSync(pidFile), 'this test stops the ClickHouse that infra:up started').toBe(true);
+    const outage = await clickHouseOutage();
+    cleanup.push(() => outage.close());
     const { db, topics, messages, spawnPipeline } = await setUp(10_000);
-    const p = spawnPipeline();
+    const p = spawnPipeline(outage.url ? { CLICKHOUSE_URL: outage.url } : {});
     await publish(topics.topic, messages.slice(0, 5000));
     await waitFor(
       'first rows stored',
@@ -96,28 +97,13 @@ describe('pipeline under failure (real processes, Kafka and ClickHouse)', () => 
       60_000,
       50,
     );
-    await stopClickHouse({ root: PROJECT_ROOT, log });
-    cleanup.push(() =>
-      ensureClickHouse({
-        root: PROJECT_ROOT,
-        url: infraConfig.CLICKHOUSE_URL,
-        user: infraConfig.CLICKHOUSE_USER,
-        password: infraConfig.CLICKHOUSE_PASSWORD,
-        log,
-      }),
-    );
+    await outage.stop();
     try {
       await publish(topics.topic, messages.slice(5000));
       await new Promise((r) => setTimeout(r, 30_000));
       expect(p.exited(), p.output()).toBe(false);
     } finally {
-      await ensureClickHouse({
-        root: PROJECT_ROOT,
-        url: infraConfig.CLICKHOUSE_URL,
-        user: infraConfig.CLICKHOUSE_USER,
-        password: infraConfig.CLICKHOUSE_PASSWORD,
-        log,
-      });
+      await outage.start();
     }
     await expectExactlyOnce(db, messages);
     await waitForGroupCaughtUp(topics.groupId, topics.topic);
@@ -145,3 +131,63 @@ describe('pipeline under failure (real processes, Kafka and ClickHouse)', () => 
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
+
+interface Outage {
+  /** The URL the pipeline must use (a proxy), or undefined for the configured one. */
+  url: string | undefined;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Takes ClickHouse away from the pipeline. When infra:up started the server (CI, a fresh clone) it is
+ * really stopped and started again; when the server belongs to someone else, a loopback proxy in front
+ * of it is closed instead, which the pipeline sees the same way: connections refused.
+ */
+async function clickHouseOutage(): Promise<Outage> {
+  if (existsSync(join(PROJECT_ROOT, '.local/clickhouse/clickhouse.pid'))) {
+    const ensure = () =>
+      ensureClickHouse({
+        root: PROJECT_ROOT,
+        url: infraConfig.CLICKHOUSE_URL,
+        user: infraConfig.CLICKHOUSE_USER,
+        password: infraConfig.CLICKHOUSE_PASSWORD,
+        log,
+      }).then(() => undefined);
+    return {
+      url: undefined,
+      stop: () => stopClickHouse({ root: PROJECT_ROOT, log }).then(() => undefined),
+      start: ensure,
+      close: ensure,
+    };
+  }
+  const target = new URL(infraConfig.CLICKHOUSE_URL);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 80), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => s.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (port: number) =>
+    new Promise<number>((resolve) =>
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
+  const port = await listen(0);
+  const stop = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop,
+    start: () => listen(port).then(() => undefined),
+    close: () => (server.listening ? stop() : Promise.resolve()),
+  };
+}
