@@ -49,12 +49,10 @@ export async function infraUp(config: InfraConfig): Promise<{ clickhouseUrl: str
     migrateDatabase(config, config.CLICKHOUSE_DATABASE, ch.url),
     ensureTopics({
       brokers: config.KAFKA_BROKERS,
-      topics: DEFAULT_TOPICS(config.KAFKA_PARTITIONS).map((t) => ({
-        ...t,
-        topic: t.topic
-          .replace(/^manifests\.v1\.dlq$/, config.KAFKA_DLQ_TOPIC)
-          .replace(/^manifests\.v1$/, config.KAFKA_TOPIC),
-      })),
+      topics: DEFAULT_TOPICS(config.KAFKA_PARTITIONS, {
+        topic: config.KAFKA_TOPIC,
+        dlqTopic: config.KAFKA_DLQ_TOPIC,
+      }),
     }),
   ]);
   if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);

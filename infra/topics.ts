@@ -19,11 +19,14 @@ export interface EnsureTopicsOptions {
   logCreator?: LogCreator;
 }
 
-/** The pipeline's topics: manifests in, poison messages to the DLQ. */
-export function DEFAULT_TOPICS(partitions = 3): TopicSpec[] {
+/** The pipeline's topics: manifests in, poison messages to the DLQ (names as configured). */
+export function DEFAULT_TOPICS(
+  partitions = 3,
+  names: { topic: string; dlqTopic: string } = { topic: 'manifests.v1', dlqTopic: 'manifests.v1.dlq' },
+): TopicSpec[] {
   return [
-    { topic: 'manifests.v1', numPartitions: partitions },
-    { topic: 'manifests.v1.dlq', numPartitions: partitions },
+    { topic: names.topic, numPartitions: partitions },
+    { topic: names.dlqTopic, numPartitions: partitions },
   ];
 }
 

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 
-function run(cmd, args, what) {
+function run(cmd, args, what, env = process.env) {
   process.stderr.write(`\n[test] ${what}\n`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     process.stderr.write(`[test] ${what} failed (exit ${r.status ?? r.signal})\n`);
     process.exit(r.status ?? 1);
@@ -43,17 +43,13 @@ function ensureChromium() {
     process.exit(1);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  process.stderr.write("\n[test] installing Debian's chromium for the browser tests\n");
-  for (const args of [
-    ['update', '-qq'],
+  run('apt-get', ['update', '-qq'], "apt-get update (for Debian's chromium)", env);
+  run(
+    'apt-get',
     ['install', '-y', '-qq', 'chromium'],
-  ]) {
-    const r = spawnSync('apt-get', args, { cwd: root, stdio: 'inherit', env });
-    if (r.status !== 0) {
-      process.stderr.write(`[test] apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal})\n`);
-      process.exit(r.status ?? 1);
-    }
-  }
+    "installing Debian's chromium for the browser tests",
+    env,
+  );
 }
 
 ensureChromium();
