@@ -3,16 +3,20 @@
 // registerDataScienceCommands; each command reads its settings once through services/common/config.ts.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Report } from '../../schemas/report.ts';
+import { reportSchema } from '../../schemas/report.ts';
 import { loadConfig, pipelineConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { driftOf, formatDriftReport, modelWithReference, recentReports } from '../drift/drift-report.ts';
+import { generateReports } from '../generator/index.ts';
 import { compareShadow, formatCompare, latestShadowVersion } from '../registry/compare.ts';
 import { clearChallenger, promote } from '../registry/promote.ts';
 import { listModels, readPointer, resolveRegistryDir } from '../registry/registry.ts';
 import { type RegistryRow, type RegistryTable, registryRows } from '../registry/registry-table.ts';
 import { loadScorer } from '../runtime/load-scorer.ts';
+import { DEFAULT_LANE_POLICY_PATH, loadLanePolicy } from '../scoring/lane-policy.ts';
 import { type ClickHouseClient, createClickHouse } from '../storage/clickhouse.ts';
+import { applyCalibration, formatCalibration, runCalibration } from '../training/calibrate-lanes.ts';
 import { writeEvaluationReport } from '../training/eval-report.ts';
 import { type EvalData, evaluate, HEADLINE_CAPACITY } from '../training/evaluate-run.ts';
 import { readReportsFile } from '../training/labelled-data.ts';
@@ -39,6 +43,13 @@ function iso(value: string): Date {
 function psiThreshold(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 10) throw new InvalidArgumentError('expected a PSI above 0');
+  return n;
+}
+
+function shareArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.02 for 2 %');
   return n;
 }
 
@@ -407,6 +418,117 @@ export function registerDataScienceCommands(program: Command): void {
           else out(formatDriftReport(r));
         } finally {
           model.dispose();
+        }
+      },
+    );
+
+  program
+    .command('calibrate')
+    .description(
+      'lane thresholds that give the expected share per lane on recent traffic (models/lanes.yaml)',
+    )
+    .option(
+      '--from <source>',
+      "'clickhouse' (recent decisions' reports) or 'synthetic' (the generator)",
+      'clickhouse',
+    )
+    .option('--data <file>', 'NDJSON reports instead')
+    .addOption(
+      new Option(
+        '--since <iso>',
+        'ClickHouse: decisions scored at or after (default: 30 days ago)',
+      ).argParser(iso),
+    )
+    .option('--limit <n>', 'at most this many reports', int(1, 10_000_000, 'a count'), 100_000)
+    .option('--seed <s>', 'synthetic: generator seed', int(0, 2 ** 32 - 1, 'a seed'), 11)
+    .option('--red-rate <share>', 'expected share of RED (default: the policy file)', shareArg)
+    .option('--yellow-rate <share>', 'expected share of YELLOW, random selections included', shareArg)
+    .option('--random-rate <share>', 'random selection rate', shareArg)
+    .option('--policy <file>', 'lane policy file (default: LANE_POLICY_FILE or models/lanes.yaml)')
+    .option('--write', 'write the rates and thresholds into the policy file (default: only print)')
+    .option('--json', 'JSON instead of Markdown')
+    .addOption(registryOption())
+    .action(
+      async (o: {
+        from: string;
+        data?: string;
+        since?: Date;
+        limit: number;
+        seed: number;
+        redRate?: number;
+        yellowRate?: number;
+        randomRate?: number;
+        policy?: string;
+        write?: boolean;
+        json?: boolean;
+        registry?: string;
+      }) => {
+        const e = env(o.registry);
+        if (!o.data && o.from !== 'clickhouse' && o.from !== 'synthetic')
+          throw usage("--from takes 'clickhouse' or 'synthetic'; use --data FILE for a file");
+        const policyPath = o.policy ?? e.config.LANE_POLICY_FILE ?? DEFAULT_LANE_POLICY_PATH;
+        const policy = loadLanePolicy(policyPath);
+        let reports: Report[];
+        let source: string;
+        if (o.data) {
+          reports = (await readReportsFile(o.data)).reports.slice(0, o.limit);
+          source = `file ${o.data}`;
+        } else if (o.from === 'synthetic') {
+          reports = generateReports({ count: Math.min(o.limit, 50_000), seed: o.seed }).reports.map((r) =>
+            reportSchema.parse(r),
+          );
+          source = `synthetic: generator seed ${o.seed}`;
+        } else {
+          const since = o.since ?? new Date(Date.now() - 30 * 86_400_000);
+          const { client } = clickhouse(e);
+          try {
+            reports = await recentReports({
+              client,
+              database: e.config.CLICKHOUSE_DATABASE,
+              since,
+              limit: o.limit,
+            });
+          } finally {
+            await client.close();
+          }
+          source = `ClickHouse ${e.config.CLICKHOUSE_DATABASE}.decisions scored since ${since.toISOString()}`;
+        }
+        if (reports.length === 0)
+          throw usage(
+            `no reports to calibrate on from ${source}; try --since, --data FILE or --from synthetic`,
+          );
+        const logger = createRootLogger(e.config.LOG_LEVEL === 'info' ? 'warn' : e.config.LOG_LEVEL);
+        const scorer = await loadScorer({
+          logger,
+          modelsDir: e.registryDir,
+          lanePolicyPath: policyPath,
+          drift: false,
+          ...(e.config.RULES_DIR ? { rulesDir: e.config.RULES_DIR } : {}),
+          ...(e.config.WATCHLIST_DIR ? { watchlistDir: e.config.WATCHLIST_DIR } : {}),
+        });
+        try {
+          const run = runCalibration({
+            scorer,
+            reports,
+            source,
+            policy,
+            rates: {
+              ...(o.redRate === undefined ? {} : { RED: o.redRate }),
+              ...(o.yellowRate === undefined ? {} : { YELLOW: o.yellowRate }),
+              ...(o.randomRate === undefined ? {} : { randomSelectionRate: o.randomRate }),
+            },
+          });
+          if (o.json) json(run);
+          else out(formatCalibration(run));
+          if (o.write) {
+            applyCalibration(policyPath, run);
+            process.stderr.write(`wrote ${policyPath}; running services reload it\n`);
+          } else process.stderr.write('dry run: add --write to apply these thresholds\n');
+        } catch (err) {
+          if (err instanceof RangeError) throw usage(err.message);
+          throw err;
+        } finally {
+          await scorer.close();
         }
       },
     );

@@ -1,5 +1,6 @@
 // The `precursor-risk` command line: one entry for every front door that runs in a terminal.
 // Bad arguments and bad settings give one line on stderr and a non-zero exit.
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { infraUp, migrateDatabase } from '../../infra/cli.ts';
 import { runAuditVerify } from '../audit/verify-command.ts';
@@ -27,6 +28,8 @@ import { registerDataScienceCommands } from './ds-commands.ts';
 import { runGenerate } from './generate-command.ts';
 import { openInput, openOutput, scoreStreams } from './score-command.ts';
 import { registerSharingCommands } from './sharing-commands.ts';
+
+const SAMPLE_WATCHLIST_DIR = fileURLToPath(new URL('../../models/watchlists/sample/', import.meta.url));
 
 function isoDate(value: string): Date {
   const d = new Date(value);
@@ -205,7 +208,11 @@ export function buildProgram(): Command {
       loadConfig(infraConfigSchema);
       const logger = createRootLogger(config.LOG_LEVEL);
       const { clickhouseUrl } = await infraUp(loadConfig(infraConfigSchema));
-      const running = await startPipelineService({ ...config, CLICKHOUSE_URL: clickhouseUrl }, logger);
+      // The demo screens parties against the sample lists (models/watchlists/sample/README.md).
+      const running = await startPipelineService(
+        { WATCHLIST_DIR: SAMPLE_WATCHLIST_DIR, ...config, CLICKHOUSE_URL: clickhouseUrl },
+        logger,
+      );
       const reviewConfig = { ...loadConfig(reviewConfigSchema), CLICKHOUSE_URL: clickhouseUrl };
       // Partner sharing: the configured agency's real key when AGENCY_ID is set (one app, as in
       // production). Otherwise DEMO ONLY: ephemeral in-memory key pairs and pseudonymisation secrets

@@ -93,6 +93,16 @@ export const pipelineConfigSchema = z
       .describe('/metrics, /healthz, /readyz'),
     RULES_DIR: z.string().min(1).optional().describe('rules directory (default: models/rules)'),
     MODELS_DIR: z.string().min(1).optional().describe('model registry directory (default: models)'),
+    LANE_POLICY_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('lane policy: expected lane rates and thresholds (default: models/lanes.yaml)'),
+    WATCHLIST_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('OFAC SDN legacy CSV and national lists to screen parties against (default: none)'),
   })
   .strict();
 

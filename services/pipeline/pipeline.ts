@@ -25,6 +25,7 @@ import {
   type EachBatchPayload,
   type Producer,
 } from './kafka.ts';
+import type { LaneRateMonitor } from './lane-rates.ts';
 import type { PipelineMetrics } from './metrics.ts';
 
 export interface PipelineOptions {
@@ -33,6 +34,8 @@ export interface PipelineOptions {
   scorer: Scorer;
   logger: Logger;
   metrics: PipelineMetrics;
+  /** Observed lane shares against the lane policy's expected rates. */
+  laneRates?: LaneRateMonitor;
   topic: string;
   dlqTopic: string;
   groupId: string;
@@ -242,6 +245,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const v = valid[i]!;
       pending.rows.push(decisionRow(d, v.report, v.raw, v.origin));
       metrics.scored.inc({ lane: d.lane });
+      opts.laneRates?.observe(d.lane);
     });
     if (rescore.size > 0) {
       const again = [...rescore.values()];

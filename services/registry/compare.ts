@@ -2,7 +2,7 @@
 // and, where officers' labels exist, precision and recall of each. Reads `shadow_scores`, `decisions` and
 // (when migrated) `labels`; writes nothing. Guarantees: every report counts once (FINAL on both tables).
 
-import { DEFAULT_POLICY } from '../scoring/decide.ts';
+import { loadLanePolicy } from '../scoring/lane-policy.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
@@ -59,7 +59,7 @@ export async function compareShadow(opts: {
   yellowThreshold?: number;
 }): Promise<CompareReport> {
   const { client, database, challenger } = opts;
-  const yellow = opts.yellowThreshold ?? DEFAULT_POLICY.thresholds.yellow;
+  const yellow = opts.yellowThreshold ?? loadLanePolicy().thresholds.yellow;
   const shadow = identifier(`${database}.shadow_scores`);
   const decisions = identifier(`${database}.decisions`);
   const since = opts.since ?? new Date(0);

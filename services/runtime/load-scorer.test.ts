@@ -31,6 +31,23 @@ describe('loadScorer', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('passes reconciliation counterparts through to the scoring core, and exposes the lane policy', async () => {
+    const s = await load({ drift: false });
+    const manifest = { ...reports[0]!, documentType: 'MANIFEST' as const };
+    const declaration = structuredClone(manifest);
+    declaration.messageId = `${manifest.messageId}-decl`;
+    declaration.documentType = 'DECLARATION';
+    declaration.consignment.goods[0]!.description = 'Laboratory reagents, assorted';
+    declaration.consignment.goods[0]!.hsCode = '382200';
+    const counterparts = new Map([
+      [manifest.messageId, declaration],
+      [declaration.messageId, manifest],
+    ]);
+    const [m] = s.scoreBatch([manifest, declaration], at, { counterparts });
+    expect(m!.ruleHits.map((h) => h.ruleId)).toContain('manifest-declaration-mismatch');
+    expect(s.lanePolicy?.thresholds).toEqual({ yellow: 0.4, red: 0.75 });
+  });
+
   it('scores with the champion, and with rules only (modelVersion none) when it cannot load', async () => {
     const s = await load();
     expect(s.modelVersion).toBe(CHAMPION);

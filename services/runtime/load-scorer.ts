@@ -24,6 +24,8 @@ export { driftStatus };
 export interface LoadScorerOptions {
   logger: Logger;
   rulesDir?: string;
+  /** models/lanes.yaml by default. */
+  lanePolicyPath?: string;
   /** The model registry folder (or a folder with a `model-registry/` in it). Default models/model-registry. */
   modelsDir?: string;
   watchlistDir?: string;
@@ -85,6 +87,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
   const watch = opts.watch ?? false;
   const rules = createRulesStore({
     ...(opts.rulesDir === undefined ? {} : { rulesDir: opts.rulesDir }),
+    ...(opts.lanePolicyPath === undefined ? {} : { lanePolicyPath: opts.lanePolicyPath }),
     watch,
     logger: log,
   });
@@ -156,7 +159,11 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     registryDir,
     drift,
-    scoreBatch: (reports, scoredAt) => scorer.scoreBatch(reports, scoredAt),
+    get lanePolicy() {
+      return rules.current.lanes;
+    },
+    // The options carry reconciliation counterparts: dropping them would silently skip reconciliation.
+    scoreBatch: (reports, scoredAt, options) => scorer.scoreBatch(reports, scoredAt, options),
     shadowBatch(reports, decisions, scoredAt): ShadowScore[] {
       if (challenger.current === null || reports.length === 0) return [];
       // The same rules snapshot (scoring is synchronous, a reload cannot land in between) with the

@@ -4,6 +4,7 @@
 import type { PipelineConfig } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { createKafka } from '../pipeline/kafka.ts';
+import { createLaneRateMonitor } from '../pipeline/lane-rates.ts';
 import { createPipelineMetrics } from '../pipeline/metrics.ts';
 import { buildOpsApp } from '../pipeline/ops-http.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
@@ -23,6 +24,8 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     logger,
     ...(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {}),
     ...(config.MODELS_DIR ? { modelsDir: config.MODELS_DIR } : {}),
+    ...(config.LANE_POLICY_FILE ? { lanePolicyPath: config.LANE_POLICY_FILE } : {}),
+    ...(config.WATCHLIST_DIR ? { watchlistDir: config.WATCHLIST_DIR } : {}),
     watch: true,
     registry: metrics.registry,
   });
@@ -32,12 +35,20 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     password: config.CLICKHOUSE_PASSWORD,
   });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
+  const laneRates = createLaneRateMonitor({
+    registry: metrics.registry,
+    logger,
+    expected: () => scorer.lanePolicy?.expectedRates,
+  });
+  if (!config.WATCHLIST_DIR)
+    logger.warn('WATCHLIST_DIR is not set: parties are not screened against any watchlist');
   const pipeline = createPipeline({
     kafka,
     clickhouse,
     scorer,
     logger,
     metrics,
+    laneRates,
     topic: config.KAFKA_TOPIC,
     dlqTopic: config.KAFKA_DLQ_TOPIC,
     groupId: config.KAFKA_GROUP_ID,

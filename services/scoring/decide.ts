@@ -7,6 +7,7 @@ import type { Decision, FeatureContribution, Lane, RuleHit } from '../../schemas
 import type { Report } from '../../schemas/report.ts';
 import { DEFAULT_FACT_OPTIONS, type FactOptions } from './fact-catalogue.ts';
 import { type ComputedFacts, computeFacts } from './facts.ts';
+import type { LanePolicy } from './lane-policy.ts';
 import { reconcile } from './reconcile.ts';
 import type { ModelPrediction, RiskModel } from './risk-model.ts';
 import { NullModel } from './risk-model.ts';
@@ -138,10 +139,37 @@ export function resolvePolicy(p: Partial<DecisionPolicy> = {}): DecisionPolicy {
   return Object.freeze(policy);
 }
 
+/**
+ * The policy for one rules snapshot: thresholds and random selection from its lane policy file
+ * (models/lanes.yaml), anything given explicitly in `explicit` winning (tests, what-if evaluation).
+ */
+export function policyForSnapshot(
+  snap: RulesSnapshot,
+  explicit: Partial<DecisionPolicy> = {},
+): DecisionPolicy {
+  return policyForLanes(snap.lanes, explicit);
+}
+
+export function policyForLanes(
+  lanes: LanePolicy | undefined,
+  explicit: Partial<DecisionPolicy> = {},
+): DecisionPolicy {
+  return resolvePolicy({
+    ...(lanes === undefined ? {} : { randomSelectionRate: lanes.randomSelectionRate }),
+    ...explicit,
+    thresholds: { ...DEFAULT_POLICY.thresholds, ...lanes?.thresholds, ...explicit.thresholds },
+  });
+}
+
 export function createScorer(options: ScorerOptions): Scorer {
   const model = options.model ?? NullModel;
   const watchlist = options.watchlist ?? EMPTY_WATCHLIST;
-  const policy = resolvePolicy(options.policy);
+  resolvePolicy(options.policy); // reject a bad explicit policy at construction, not on the first batch
+  let policyCache: { snap: RulesSnapshot; policy: DecisionPolicy } | undefined;
+  const policyOf = (snap: RulesSnapshot): DecisionPolicy => {
+    if (policyCache?.snap !== snap) policyCache = { snap, policy: policyForSnapshot(snap, options.policy) };
+    return policyCache.policy;
+  };
   const factOptions: FactOptions = { ...DEFAULT_FACT_OPTIONS, ...options.factOptions };
   const snapshot = (): RulesSnapshot => ('current' in options.rules ? options.rules.current : options.rules);
 
@@ -152,9 +180,13 @@ export function createScorer(options: ScorerOptions): Scorer {
     get rulesVersion() {
       return snapshot().version;
     },
+    get lanePolicy() {
+      return snapshot().lanes;
+    },
     scoreBatch(reports, scoredAt, scoreOptions) {
       // One snapshot per batch: a reload mid-batch never mixes two rule versions in one batch.
       const snap = snapshot();
+      const policy = policyOf(snap);
       const versions = { modelVersion: model.version, rulesVersion: snap.version };
       const predictions = reports.length === 0 ? [] : model.predictBatch(reports);
       const ctx = { knowledge: snap.knowledge, matcher: snap.matcher, watchlist, options: factOptions };

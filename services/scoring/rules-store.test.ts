@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { DEFAULT_KNOWLEDGE_PATH } from './knowledge.ts';
+import { DEFAULT_LANE_POLICY_PATH } from './lane-policy.ts';
 import { createRulesStore, DEFAULT_RULES_DIR, loadRulesSnapshot, parseRulesFile } from './rules-store.ts';
 
 const RULE = `rules:
@@ -170,6 +171,30 @@ describe('RulesStore hot reload', () => {
       await until(() => errors.length > 0);
       expect(errors[0]).toMatch(/precursors\.yaml: at substances\.1\.cas\.0\.number: not a valid CAS/);
       expect(store.current.knowledge.version).toBe('2026-11-22.2');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reloads when the lane policy changes, and keeps the previous one on a bad file', async () => {
+    const dir = tempRules();
+    dirs.push(dir);
+    const lanesPath = join(dir, 'policy', 'lanes.yaml');
+    mkdirSync(join(dir, 'policy'));
+    copyFileSync(DEFAULT_LANE_POLICY_PATH, lanesPath);
+    const store = createRulesStore({ rulesDir: dir, lanePolicyPath: lanesPath, watch: true, debounceMs: 50 });
+    const errors: string[] = [];
+    store.onError((e) => errors.push(e.message));
+    try {
+      const v0 = store.version;
+      const text = readFileSync(lanesPath, 'utf8');
+      writeFileSync(lanesPath, text.replace('red: 0.75', 'red: 0.7'));
+      await until(() => store.version !== v0);
+      expect(store.current.lanes?.thresholds.red).toBe(0.7);
+      writeFileSync(lanesPath, text.replace('red: 0.75', 'red: 0.2'));
+      await until(() => errors.length > 0);
+      expect(errors[0]).toMatch(/lanes\.yaml: thresholds/);
+      expect(store.current.lanes?.thresholds.red).toBe(0.7);
     } finally {
       store.close();
     }

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { canonicalJson, shortHash } from './canonical.ts';
 import { DEFAULT_KNOWLEDGE_PATH, type Knowledge, parseKnowledge } from './knowledge.ts';
+import { DEFAULT_LANE_POLICY_PATH, type LanePolicy, loadLanePolicy } from './lane-policy.ts';
 import { type ChemicalMatcher, createChemicalMatcher } from './matching.ts';
 import { type CompiledRule, compileRule } from './rule-engine.ts';
 import { checkRule, type RuleDefinition, rulesFileSchema } from './rule-schema.ts';
@@ -16,10 +17,12 @@ import { checkRule, type RuleDefinition, rulesFileSchema } from './rule-schema.t
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../models/rules/', import.meta.url));
 
 export interface RulesSnapshot {
-  /** rulesVersion: hash of the canonical rules files and knowledge base together. */
+  /** rulesVersion: hash of the canonical rules files, knowledge base and lane policy together. */
   readonly version: string;
   readonly rules: readonly CompiledRule[];
   readonly knowledge: Knowledge;
+  /** Thresholds, expected lane rates and random selection (models/lanes.yaml); absent in hand-made snapshots. */
+  readonly lanes?: LanePolicy;
   readonly matcher: ChemicalMatcher;
   readonly files: readonly string[];
 }
@@ -33,7 +36,8 @@ export interface StoreLogger {
 export interface RulesStoreOptions {
   rulesDir?: string;
   knowledgePath?: string;
-  /** Watch both for changes and reload (default false: load once). */
+  lanePolicyPath?: string;
+  /** Watch all three for changes and reload (default false: load once). */
   watch?: boolean;
   debounceMs?: number;
   logger?: StoreLogger;
@@ -81,6 +85,7 @@ export function parseRulesFile(text: string, file: string): RuleDefinition[] {
 export function loadRulesSnapshot(
   rulesDir = DEFAULT_RULES_DIR,
   knowledgePath = DEFAULT_KNOWLEDGE_PATH,
+  lanePolicyPath = DEFAULT_LANE_POLICY_PATH,
 ): RulesSnapshot {
   let names: string[];
   try {
@@ -107,11 +112,17 @@ export function loadRulesSnapshot(
       if (def.enabled) rules.push(compileRule(def, name));
     }
   }
-  const version = shortHash(canonicalJson({ rules: canonical, knowledge: knowledge.file }));
+  const lanes = loadLanePolicy(lanePolicyPath);
+  // The calibration record is informative: only what changes a lane is part of the version.
+  const { calibration: _, ...laneJudgement } = lanes;
+  const version = shortHash(
+    canonicalJson({ rules: canonical, knowledge: knowledge.file, lanes: laneJudgement }),
+  );
   return Object.freeze({
     version,
     rules,
     knowledge,
+    lanes,
     matcher: createChemicalMatcher(knowledge),
     files: names,
   });
@@ -120,16 +131,17 @@ export function loadRulesSnapshot(
 export function createRulesStore(options: RulesStoreOptions = {}): RulesStore {
   const rulesDir = options.rulesDir ?? DEFAULT_RULES_DIR;
   const knowledgePath = options.knowledgePath ?? DEFAULT_KNOWLEDGE_PATH;
+  const lanePolicyPath = options.lanePolicyPath ?? DEFAULT_LANE_POLICY_PATH;
   const debounceMs = options.debounceMs ?? 200;
   const log = options.logger;
-  let current = loadRulesSnapshot(rulesDir, knowledgePath);
+  let current = loadRulesSnapshot(rulesDir, knowledgePath, lanePolicyPath);
   const reloadListeners = new Set<(s: RulesSnapshot) => void>();
   const errorListeners = new Set<(e: PrecursorRiskError) => void>();
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
 
   const reload = (): RulesSnapshot => {
-    const next = loadRulesSnapshot(rulesDir, knowledgePath);
+    const next = loadRulesSnapshot(rulesDir, knowledgePath, lanePolicyPath);
     if (next.version !== current.version) {
       current = next;
       log?.info({ rulesVersion: next.version, files: next.files }, 'rules reloaded');
@@ -159,11 +171,11 @@ export function createRulesStore(options: RulesStoreOptions = {}): RulesStore {
 
   if (options.watch === true) {
     watchers.push(watch(rulesDir, scheduled));
-    const kbName = basename(knowledgePath);
-    // Watch the knowledge file's folder: editors replace files by rename, which ends a watch on the file itself.
-    watchers.push(
-      watch(dirname(knowledgePath), (_e, f) => (f === null || f === kbName ? scheduled() : undefined)),
-    );
+    // Watch each file's folder: editors replace files by rename, which ends a watch on the file itself.
+    for (const file of [knowledgePath, lanePolicyPath]) {
+      const name = basename(file);
+      watchers.push(watch(dirname(file), (_e, f) => (f === null || f === name ? scheduled() : undefined)));
+    }
   }
 
   return {

@@ -3,6 +3,7 @@
 // same decision, apart from scoredAt), so the stream, the batch CLI and the trainer agree.
 import type { Decision, Lane } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
+import type { LanePolicy } from './lane-policy.ts';
 
 /** What a challenger model would have decided; stored for comparison, never changes a lane. */
 export interface ShadowScore {
@@ -26,6 +27,8 @@ export interface Scorer {
   /** Versions of what is loaded now (they change on hot reload / promotion). */
   readonly modelVersion: string;
   readonly rulesVersion: string;
+  /** The lane policy in force (expected rates, thresholds), when the scorer reads one. */
+  readonly lanePolicy?: LanePolicy | undefined;
   /**
    * Scores a batch; one decision per report, in order. Batching lets the model use predictOnBatch.
    * `counterparts` maps a report's messageId to the other document of its consignment (a MANIFEST's

@@ -9,7 +9,7 @@ import type { Report } from '../../schemas/report.ts';
 import { reportSchema } from '../../schemas/report.ts';
 import { generateReports, PATTERNS } from '../generator/index.ts';
 import { readPointer, versionDir } from '../registry/registry.ts';
-import { createScorer, type DecisionPolicy, resolvePolicy } from '../scoring/decide.ts';
+import { createScorer, type DecisionPolicy, policyForSnapshot } from '../scoring/decide.ts';
 import { loadModel, type TfRiskModel } from '../scoring/model.ts';
 import { NullModel, type RiskModel } from '../scoring/risk-model.ts';
 import { loadRulesSnapshot } from '../scoring/rules-store.ts';
@@ -149,8 +149,8 @@ export async function evaluate(opts: {
   const data = await loadEvalData(opts.data);
   const { reports, positive, patterns } = data;
   const policy = opts.policy ?? {};
-  const resolved = resolvePolicy(policy);
   const rules = loadRulesSnapshot(opts.rulesDir);
+  const resolved = policyForSnapshot(rules, policy);
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
 
   stage('scoring with rules only');

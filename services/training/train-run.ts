@@ -10,8 +10,9 @@ import type { Logger } from '../common/logger.ts';
 import { buildReference, saveReference } from '../drift/reference.ts';
 import { generateReports } from '../generator/index.ts';
 import { type RegistryTable, recordModel } from '../registry/registry-table.ts';
-import { type DecisionPolicy, resolvePolicy } from '../scoring/decide.ts';
+import { type DecisionPolicy, policyForLanes } from '../scoring/decide.ts';
 import { extractBatch } from '../scoring/features.ts';
+import { loadLanePolicy } from '../scoring/lane-policy.ts';
 import { brierScore, prAuc, rocAuc } from '../scoring/model/metrics.ts';
 import { trainModel } from '../scoring/model/train.ts';
 import type { ModelMetrics } from '../scoring/model.ts';
@@ -80,7 +81,7 @@ export function heldOutMetrics(
 }
 
 async function loadData(opts: TrainRunOptions, progress: Progress): Promise<LabelledData> {
-  const thresholds = resolvePolicy(opts.policy).thresholds;
+  const thresholds = policyForLanes(loadLanePolicy(), opts.policy).thresholds;
   const src = opts.source;
   if (src.kind === 'clickhouse') {
     if (!opts.table) throw new Error('--from clickhouse needs a ClickHouse connection');

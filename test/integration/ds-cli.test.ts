@@ -172,6 +172,38 @@ describe('data-science commands', () => {
     expect(report.features).toHaveLength(71);
   });
 
+  it('calibrates lane thresholds to expected rates, prints by default and writes with --write', async () => {
+    const policy = path.join(work, 'lanes.yaml');
+    await writeFile(policy, await readFile('models/lanes.yaml', 'utf8'));
+    const before = await readFile(policy, 'utf8');
+    const args = ['calibrate', '--data', path.join(work, 'reports.jsonl'), '--policy', policy];
+    const dry = await run([...args, '--red-rate', '0.04', '--yellow-rate', '0.25', '--registry', registry]);
+    expect(dry.error).toBeNull();
+    expect(dry.stdout).toMatch(/\| calibrated \| 0\.\d+ \| 0\.\d+ \|/);
+    expect(await readFile(policy, 'utf8')).toBe(before);
+    const wet = await run([
+      ...args,
+      '--red-rate',
+      '0.04',
+      '--yellow-rate',
+      '0.25',
+      '--json',
+      '--write',
+      '--registry',
+      registry,
+    ]);
+    expect(wet.error).toBeNull();
+    const result = JSON.parse(wet.stdout);
+    expect(result.reports).toBe(3000);
+    expect(result.calibrated.predicted.RED).toBeLessThanOrEqual(0.04);
+    const written = await readFile(policy, 'utf8');
+    expect(written).toContain(`red: ${result.calibrated.thresholds.red}`);
+    expect(written).toContain('RED: 0.04');
+    expect(written).toContain('# Guard rails no calibration crosses');
+    const bad = await run([...args, '--red-rate', '2', '--registry', registry]);
+    expect(String((bad.error as Error)?.message)).toMatch(/share from 0 to 1/);
+  });
+
   it('rejects --data together with --seed', async () => {
     const r = await run([
       'evaluate',
