@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reportSchema } from '../../schemas/report.ts';
+import { type Report, reportSchema } from '../../schemas/report.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { generateReports } from '../generator/index.ts';
 import { removePointer, writePointer } from '../registry/registry.ts';
@@ -33,7 +33,7 @@ describe('loadScorer', () => {
 
   it('passes reconciliation counterparts through to the scoring core, and exposes the lane policy', async () => {
     const s = await load({ drift: false });
-    const manifest = { ...reports[0]!, documentType: 'MANIFEST' as const };
+    const manifest: Report = { ...reports[0]!, documentType: 'MANIFEST' };
     const declaration = structuredClone(manifest);
     declaration.messageId = `${manifest.messageId}-decl`;
     declaration.documentType = 'DECLARATION';

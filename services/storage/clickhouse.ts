@@ -1,6 +1,7 @@
 // ClickHouse client factory and the insert/query helpers every stage uses. Reads: config.
 // Guarantees: one client per process, settings that work on 18.16 and on current ClickHouse,
 // server errors wrapped with a code and whether a retry can help.
+import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { PrecursorRiskError } from '../common/errors.ts';
 
@@ -58,6 +59,30 @@ export async function insertRows(
   if (rows.length === 0) return;
   try {
     await client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+  } catch (err) {
+    throw wrapClickHouseError(err, `insert into ${table}`);
+  }
+}
+
+/**
+ * An insert of rows already encoded as TabSeparated lines (decision-rows.ts `tsvLine`), in `columns`
+ * order. The hot path of the sink: no per-row JSON on either side.
+ */
+export async function insertTsv(
+  client: ClickHouseClient,
+  table: string,
+  columns: readonly [string, ...string[]],
+  lines: readonly string[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  const body = Buffer.from(`${lines.join('\n')}\n`);
+  try {
+    await client.insert({
+      table,
+      values: Readable.from([body], { objectMode: false }),
+      format: 'TabSeparated',
+      columns: columns as [string, ...string[]],
+    });
   } catch (err) {
     throw wrapClickHouseError(err, `insert into ${table}`);
   }

@@ -3,7 +3,7 @@
 import type { Decision } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
 import type { ShadowScore } from '../scoring/scorer.ts';
-import { formatDateTime } from './sql.ts';
+import { formatDateTime, tsvField } from './sql.ts';
 
 export interface KafkaOrigin {
   topic: string;
@@ -63,6 +63,61 @@ export function decisionRow(
     kafkaOffset: origin.offset,
     insertedAtMs: Date.now(),
   };
+}
+
+/** Columns of `decisions_raw` in the order `decisionRow` produces them (the TSV insert order). */
+export const DECISION_COLUMNS = [
+  'messageId',
+  'consignmentId',
+  'documentType',
+  'reportingCountry',
+  'sourceSystem',
+  'mode',
+  'filedAt',
+  'scoredAt',
+  'scoredAtMs',
+  'riskScore',
+  'lane',
+  'flagged',
+  'modelScore',
+  'modelVersion',
+  'rulesVersion',
+  'portOfLoading',
+  'portOfDischarge',
+  'originCountry',
+  'destinationCountry',
+  'transshipmentPorts',
+  'shipperName',
+  'consigneeName',
+  'hsCodes',
+  'ruleHits.ruleId',
+  'ruleHits.weight',
+  'ruleHits.explanation',
+  'ruleHits.goodsLine',
+  'substances.name',
+  'substances.cas',
+  'substances.matchedBy',
+  'substances.listing',
+  'substances.goodsLine',
+  'topFeatures.feature',
+  'topFeatures.contribution',
+  'record',
+  'report',
+  'kafkaTopic',
+  'kafkaPartition',
+  'kafkaOffset',
+  'insertedAtMs',
+] as const satisfies readonly [string, ...string[]];
+
+/** A row as one TabSeparated line in `columns` order (no trailing newline). */
+export function tsvLine(row: DecisionRow, columns: readonly string[] = DECISION_COLUMNS): string {
+  let line = '';
+  for (let i = 0; i < columns.length; i++) {
+    const v = row[columns[i]!];
+    if (v === undefined) throw new TypeError(`row has no ${columns[i]}`);
+    line += (i === 0 ? '' : '\t') + tsvField(v);
+  }
+  return line;
 }
 
 export interface DeadLetter {

@@ -38,6 +38,27 @@ export function escapeString(value: string): string {
   return `'${value.replace(/[\\'\0\b\f\r\n\t]/g, (c) => STRING_ESCAPES[c] ?? c)}'`;
 }
 
+const TSV_SPECIAL = /[\\\0\b\f\r\n\t]/;
+const TSV_ESCAPE = /[\\\0\b\f\r\n\t]/g;
+
+/**
+ * A value as one field of ClickHouse's TabSeparated input: strings with backslash escapes (quotes need
+ * none there), arrays in literal syntax, booleans as 0/1. Most strings (raw report JSON included) have
+ * nothing to escape and are passed through untouched, which is what makes TSV the cheap insert format.
+ */
+export function tsvField(value: string | number | bigint | boolean | readonly (string | number)[]): string {
+  if (typeof value === 'string')
+    return TSV_SPECIAL.test(value) ? value.replace(TSV_ESCAPE, (c) => STRING_ESCAPES[c] ?? c) : value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return `[${value.map((v) => literal(v as string | number)).join(',')}]`;
+  throw new TypeError(`unsupported TSV value: ${typeof value}`);
+}
+
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }

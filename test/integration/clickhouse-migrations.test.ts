@@ -9,6 +9,7 @@ import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickh
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from '../../infra/clickhouse/migrate.ts';
 import { PrecursorRiskError } from '../../services/common/errors.ts';
+import { DECISION_COLUMNS } from '../../services/storage/decision-rows.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 
 const url = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -148,6 +149,13 @@ describe('ClickHouse migrations', () => {
       shadow_scores: 'ReplacingMergeTree',
       shadow_scores_dedup: 'View',
     });
+  });
+
+  it('the sink writes every column of decisions_raw, in a TSV order the table accepts', async () => {
+    const cols = await rows<{ name: string }>(
+      sql`SELECT name FROM system.columns WHERE database = ${database} AND table = 'decisions_raw'`.text,
+    );
+    expect([...DECISION_COLUMNS].sort()).toEqual(cols.map((c) => c.name).sort());
   });
 
   it('decisions shows one row per messageId after a re-delivery', async () => {

@@ -3,7 +3,8 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { literal } from '../../services/storage/sql.ts';
+import { insertTsv } from '../../services/storage/clickhouse.ts';
+import { literal, tsvField } from '../../services/storage/sql.ts';
 
 const url = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 let client: ClickHouseClient;
@@ -120,4 +121,50 @@ describe('literal() round-trips through ClickHouse', () => {
       { numRuns: 100 },
     );
   }, 60_000);
+});
+
+describe('tsvField() round-trips through a TabSeparated insert', () => {
+  const table = `default.tsv_escape_${process.pid}`;
+  beforeAll(async () => {
+    await client.command({
+      query: `CREATE TABLE IF NOT EXISTS ${table} (id UInt32, s String, a Array(String), n Float64) ENGINE = Memory`,
+    });
+  });
+  afterAll(async () => {
+    await client.command({ query: `DROP TABLE IF EXISTS ${table}` });
+  });
+
+  it('any strings, arrays of strings and numbers come back as written', async () => {
+    let id = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            anyString,
+            fc.array(anyString, { maxLength: 4 }),
+            fc.integer({ min: -1e9, max: 1e9 }).map((x) => x / 1e4),
+          ),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        async (rows) => {
+          const first = id;
+          const lines = rows.map(([s, a, n]) =>
+            [String(id++), tsvField(s), tsvField(a), tsvField(n)].join('\t'),
+          );
+          await insertTsv(client, table, ['id', 's', 'a', 'n'], lines);
+          const rs = await client.query({
+            query: `SELECT id, s, a, n FROM ${table} WHERE id >= ${first} AND id < ${id} ORDER BY id`,
+            format: 'JSONEachRow',
+            clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+          });
+          const back = await rs.json<{ s: string; a: string[]; n: number }>();
+          expect(back.map((r) => [r.s, r.a, Number(r.n)])).toEqual(rows.map(([s, a, n]) => [s, a, n + 0]));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 120_000);
 });
