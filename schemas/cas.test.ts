@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { casCheckDigit, checkCas, findCasInText, normalizeCas } from './cas.ts';
+import { type CasCheck, casCheckDigit, checkCas, findCasInText, normalizeCas } from './cas.ts';
 
 describe('CAS numbers', () => {
   it('validates the check digit of the controlled set (DOMAIN.md §7)', () => {
@@ -49,6 +49,54 @@ describe('CAS numbers', () => {
           return checkCas(good).valid && !checkCas(bad).valid;
         },
       ),
+    );
+  });
+
+  it('gives the same answers as the plain cleaning-first implementation it replaced', () => {
+    // The implementation before the already-canonical fast path, kept here as the reference.
+    const reference = (text: string): CasCheck => {
+      const cleaned = text
+        .trim()
+        .replace(/^cas(?:\s*(?:no\.?|number|#|rn))?\s*[:#]?\s*/i, '')
+        .replace(/[\u2010-\u2015\u2212]/g, '-')
+        .replace(/\s*-\s*/g, '-');
+      const m = /^(\d{2,7})-(\d{2})-(\d)$/.exec(cleaned);
+      if (!m) return { raw: text, normalized: null, valid: false };
+      const normalized = `${m[1]!.replace(/^0+(?=\d{2})/, '')}-${m[2]}-${m[3]}`;
+      const [head, mid, check] = normalized.split('-') as [string, string, string];
+      return { raw: text, normalized, valid: casCheckDigit(head + mid) === Number(check) };
+    };
+    const piece = fc.oneof(
+      fc.stringMatching(/^\d{1,8}$/),
+      fc.constantFrom(
+        '-',
+        '\u2013',
+        '\u2212',
+        ' ',
+        ' - ',
+        'CAS ',
+        'cas no. ',
+        'CAS#',
+        'CAS RN: ',
+        '0',
+        '00',
+        'x',
+        '\t',
+      ),
+    );
+    const cas = fc.oneof(
+      fc.array(piece, { maxLength: 7 }).map((p) => p.join('')),
+      fc
+        .tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.nat(99), fc.nat(9))
+        .map(([a, b, c]) => `${a}-${b}-${c}`),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(cas, (text) => {
+        expect(checkCas(text)).toStrictEqual(reference(text));
+        expect(normalizeCas(text)).toBe(reference(text).normalized);
+      }),
+      { numRuns: 5000 },
     );
   });
 });

@@ -21,24 +21,39 @@ export function casCheckDigit(body: string): number {
   return sum % 10;
 }
 
+const PREFIX = /^cas(?:\s*(?:no\.?|number|#|rn))?\s*[:#]?\s*/i;
+
+/**
+ * The canonical form of `text` as `[head, mid, check]`, or null. Text already CAS-shaped (nearly every
+ * filed number) skips the cleaning: it starts and ends with a digit and holds only digits and ASCII
+ * hyphens, so trimming, the prefix strip and the dash and space folding would all leave it unchanged.
+ */
+function casParts(text: string): [string, string, string] | null {
+  const m =
+    CAS_SHAPE.exec(text) ??
+    CAS_SHAPE.exec(
+      text
+        .trim()
+        .replace(PREFIX, '')
+        .replace(/[\u2010-\u2015\u2212]/g, '-')
+        .replace(/\s*-\s*/g, '-'),
+    );
+  if (!m) return null;
+  const head = m[1]!.charCodeAt(0) === 48 ? m[1]!.replace(/^0+(?=\d{2})/, '') : m[1]!;
+  return [head, m[2]!, m[3]!];
+}
+
 /** Accepts common filer variants: spaces, en dashes, leading zeros, a `CAS` prefix. */
 export function normalizeCas(text: string): string | null {
-  const cleaned = text
-    .trim()
-    .replace(/^cas(?:\s*(?:no\.?|number|#|rn))?\s*[:#]?\s*/i, '')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s*-\s*/g, '-');
-  const m = CAS_SHAPE.exec(cleaned);
-  if (!m) return null;
-  const head = m[1]!.replace(/^0+(?=\d{2})/, '');
-  return `${head}-${m[2]}-${m[3]}`;
+  const parts = casParts(text);
+  return parts === null ? null : `${parts[0]}-${parts[1]}-${parts[2]}`;
 }
 
 export function checkCas(raw: string): CasCheck {
-  const normalized = normalizeCas(raw);
-  if (normalized === null) return { raw, normalized: null, valid: false };
-  const [head, mid, check] = normalized.split('-') as [string, string, string];
-  return { raw, normalized, valid: casCheckDigit(head + mid) === Number(check) };
+  const parts = casParts(raw);
+  if (parts === null) return { raw, normalized: null, valid: false };
+  const [head, mid, check] = parts;
+  return { raw, normalized: `${head}-${mid}-${check}`, valid: casCheckDigit(head + mid) === Number(check) };
 }
 
 /** CAS-shaped tokens in free text (descriptions often carry a bare CAS number). */

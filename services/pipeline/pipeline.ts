@@ -19,7 +19,7 @@ import {
   tsvLine,
 } from '../storage/decision-rows.ts';
 import { CounterpartCache, type SeenDocument } from './counterparts.ts';
-import { decodeMessage } from './decode.ts';
+import { decodeMessage, reportParser } from './decode.ts';
 import {
   type Consumer,
   createConsumer,
@@ -110,6 +110,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   let stopping = false;
 
   metrics.sinkUp.set(1);
+  reportParser(); // compile the report schema now (~60 ms), not on the first message
 
   async function store(chunk: Chunk): Promise<void> {
     if (!chunk.dlqSent && chunk.dead.length > 0) {
