@@ -22,6 +22,7 @@ import { type AuditLog, createAuditLog } from '../audit/audit-log.ts';
 import type { ReviewConfig } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
+import { type LanePolicy, loadLanePolicy } from '../scoring/lane-policy.ts';
 import type { SharingService } from '../sharing/service.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { can, type Permission } from './access.ts';
@@ -86,6 +87,8 @@ export interface ReviewAppOptions {
   sessions?: SessionStore;
   throttle?: LoginThrottle;
   drift?: DriftStatusProvider;
+  /** The lane policy whose expected shares the dashboard shows (default: models/lanes.yaml, read per request). */
+  lanePolicy?: () => LanePolicy | undefined;
   /** Mark cookies Secure (set when served over https, e.g. behind a TLS proxy). */
   secureCookies?: boolean;
   /** How often the queue page polls for new cases (ms). */
@@ -109,6 +112,7 @@ export interface ReviewDeps {
   sessions: SessionStore;
   throttle: LoginThrottle;
   drift: DriftStatusProvider;
+  lanePolicy: () => LanePolicy | undefined;
   actions: ReturnType<typeof createCaseActions>;
   cookieOptions: { path: string; sameSite: 'strict'; secure: boolean };
   pollIntervalMs: number;
@@ -117,6 +121,15 @@ export interface ReviewDeps {
 }
 
 /** Parses with a zod schema or answers 400 naming the field. */
+/** The lane policy on disk, or undefined when it cannot be read (the dashboard then shows no expectation). */
+function currentLanePolicy(): LanePolicy | undefined {
+  try {
+    return loadLanePolicy();
+  } catch {
+    return undefined;
+  }
+}
+
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new HttpError('BAD_REQUEST', describeIssue(result.error));
@@ -186,6 +199,7 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     sessions: opts.sessions ?? createMemorySessionStore({ clock }),
     throttle: opts.throttle ?? createLoginThrottle({ clock }),
     drift: opts.drift ?? noDriftData,
+    lanePolicy: opts.lanePolicy ?? currentLanePolicy,
     actions: createCaseActions({ client, database, audit, users, clock }),
     cookieOptions: { path: '/', sameSite: 'strict', secure: opts.secureCookies ?? false },
     pollIntervalMs: opts.pollIntervalMs ?? 10_000,

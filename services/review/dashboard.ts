@@ -2,6 +2,7 @@
 // and seizure rates per rule and per lane; the model-drift status from whoever supplies it.
 // Reads: decisions, dispositions, case_shares. Writes nothing. Guarantees: the same visibility rule
 // as the queue (own jurisdiction + active shares); rates say how many cases they rest on.
+import type { LanePolicy } from '../scoring/lane-policy.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { type Agency, visibleTo } from './access.ts';
@@ -29,6 +30,8 @@ export interface RateRow {
   seized: number;
   /** seized / decided (REFERRED and undecided cases excluded); null with no decided case. */
   seizureRate: number | null;
+  /** Lanes: the share the lane policy (models/lanes.yaml) expects, to read hitRate against. */
+  expected?: number;
 }
 
 export interface Dashboard {
@@ -62,6 +65,7 @@ export async function buildDashboard(opts: {
   days: number;
   now: Date;
   drift: DriftStatusProvider;
+  lanePolicy?: Pick<LanePolicy, 'expectedRates'>;
 }): Promise<Dashboard> {
   const { client, database, agency, days, now } = opts;
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
@@ -130,10 +134,17 @@ export async function buildDashboard(opts: {
     seized: num(r.seized),
     seizureRate: rate(num(r.seized), num(r.decided)),
   }));
+  const expected = opts.lanePolicy?.expectedRates;
+  const expectedShare: Record<string, number> | undefined = expected && {
+    RED: expected.RED,
+    YELLOW: expected.YELLOW,
+    GREEN: 1 - expected.RED - expected.YELLOW,
+  };
   const lanes: RateRow[] = ['RED', 'YELLOW', 'GREEN'].map((lane) => {
     const r = laneRows.find((x) => x.lane === lane);
     const cases = num(r?.n ?? 0);
     return {
+      ...(expectedShare === undefined ? {} : { expected: expectedShare[lane]! }),
       key: lane,
       cases,
       hitRate: scored === 0 ? 0 : cases / scored,

@@ -36,6 +36,7 @@ export function registerInsightRoutes(app: FastifyInstance, deps: ReviewDeps) {
       days,
       now: deps.clock.now(),
       drift: deps.drift,
+      lanePolicy: deps.lanePolicy(),
     });
   });
 

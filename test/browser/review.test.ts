@@ -164,6 +164,7 @@ describe('officer review app in Chromium', () => {
     await page.waitForSelector('#chart-day svg');
     expect(await page.locator('#drift').textContent()).toContain('no drift data');
     expect(await page.locator('#lane-rates').textContent()).toContain('RED');
+    expect(await page.locator('#lane-rates').textContent()).toMatch(/\(policy \d+\.\d %\)/);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard.png') });
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-full.png'), fullPage: true });
     await signOut(page);

@@ -10,6 +10,7 @@ import { DEMO_IDS } from '../../services/review/demo-cases.ts';
 import { seedReviewDemo } from '../../services/review/seed.ts';
 import { syntheticRows } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
+import { loadLanePolicy } from '../../services/scoring/lane-policy.ts';
 import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
 import { formatDateTime } from '../../services/storage/sql.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
@@ -605,6 +606,11 @@ describe('actions', () => {
     expect(dash.json().drift).toBeNull();
     expect(dash.body).not.toMatch(/Dhillon|Hubei/);
     expect(dash.json().charts.perDay).toMatch(/^<svg /);
+    // Lane shares come with what the lane policy expects of them.
+    const policy = loadLanePolicy();
+    expect(dash.json().lanes.find((l: { key: string }) => l.key === 'RED').expected).toBe(
+      policy.expectedRates.RED,
+    );
   });
 
   it('new cases are reported to the poll', async () => {

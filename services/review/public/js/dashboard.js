@@ -36,7 +36,12 @@ function rateTable(id, title, rows, keyLabel, hitLabel) {
                 {},
                 h('td.mono', {}, r.key),
                 h('td', {}, fmtInt(r.cases)),
-                h('td', {}, fmtPct(r.hitRate)),
+                h(
+                  'td',
+                  {},
+                  fmtPct(r.hitRate),
+                  r.expected == null ? null : h('span.muted', {}, ` (policy ${fmtPct(r.expected)})`),
+                ),
                 h('td', {}, fmtInt(r.decided)),
                 h('td', {}, fmtInt(r.seized)),
                 h(
