@@ -82,7 +82,7 @@ export function driftOf(
   try {
     if (n > 0) {
       const x = extractBatch(reports);
-      const scores = model === null ? null : model.scoreFeatures(x.slice(), n);
+      const scores = model === null ? null : model.scoreFeatures(x, n);
       monitor.observe(x, scores, n);
     }
     const snap: DriftSnapshot = monitor.snapshot();

@@ -120,8 +120,8 @@ export function buildReference(opts: BuildReferenceOptions): DriftReference {
   let score: Bins | null = null;
   const importance = new Map<string, number>();
   if (model !== null && n > 0) {
-    // predictFeatures standardises in place: work on a copy. Contributions of a sample rank the features.
-    const scores = model.scoreFeatures(features.slice(), n);
+    // Contributions of a sample rank the features.
+    const scores = model.scoreFeatures(features, n);
     score = binsFor(scores, SCORE_QUANTILES);
     const sample = Math.min(n, 20_000);
     const step = n / sample;

@@ -70,8 +70,8 @@ function slotModel(
       const current = slot.current;
       if (current === null && observe === undefined) return NullModel.predictBatch(reports);
       const x = extractBatch(reports);
-      // predictFeatures standardises in place; drift needs the raw rows.
-      const raw = observe ? x.slice() : null;
+      // The model leaves its input as it was, so drift sees the raw rows.
+      const raw = observe ? x : null;
       const predictions =
         current === null ? NullModel.predictBatch(reports) : current.model.predictFeatures(x, n);
       if (observe && raw)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Report, reportSchema } from '../../schemas/report.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { generateReports } from '../generator/index.ts';
-import { FEATURE_NAMES, featureSchemaHash } from './features.ts';
+import { extractBatch, FEATURE_COUNT, FEATURE_NAMES, featureSchemaHash } from './features.ts';
 import { trainModel } from './model/train.ts';
 import { loadChampion, loadModel, saveModel, type TfRiskModel } from './model.ts';
 
@@ -17,6 +17,40 @@ const data = (seed: number, count: number) => {
 let dir: string;
 let model: TfRiskModel;
 const probe = data(99, 300).reports;
+
+/** Largest |actual - expected| / max(1, |expected|): absolute near 0, relative for large contributions. */
+function worstError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++)
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
+  return worst;
+}
+
+/** The folded forward pass against net.predictOnBatch (scores) and autodiff (contributions). */
+function expectMatchesReference(m: TfRiskModel, features: Float32Array, n: number): void {
+  const raw = features.slice();
+  const fast = m.explainFeatures(features, n);
+  expect(features.findIndex((v, i) => !Object.is(v, raw[i]))).toBe(-1); // not standardised in place
+  const ref = m.referenceFeatures(features, n);
+  expect(worstError(fast.scores, ref.scores)).toBeLessThan(1e-5);
+  expect(worstError(fast.contributions, ref.contributions)).toBeLessThan(1e-5);
+  expect(m.scoreFeatures(features, n)).toEqual(fast.scores);
+  // The top-5 lists carry the same scores and the reference contributions.
+  const column = new Map<string, number>(FEATURE_NAMES.map((name, j) => [name, j]));
+  let worstListed = 0;
+  m.predictFeatures(features, n).forEach((p, i) => {
+    worstListed = Math.max(worstListed, Math.abs(p.score - fast.scores[i]!));
+    for (const c of p.contributions) {
+      const expected = ref.contributions[i * FEATURE_COUNT + column.get(c.feature)!]!;
+      worstListed = Math.max(
+        worstListed,
+        Math.abs(c.contribution - expected) / Math.max(1, Math.abs(expected)),
+      );
+    }
+  });
+  expect(worstListed).toBeLessThan(1e-5);
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'precursor-model-'));
@@ -57,6 +91,32 @@ describe('TfRiskModel', () => {
     single.forEach((s, i) => {
       expect(s).toBeCloseTo(a[i]!, 5);
     });
+  });
+
+  it('scores and explains like net.predictOnBatch and autodiff gradient x standardised input', () => {
+    expectMatchesReference(model, extractBatch(probe), probe.length);
+  });
+
+  it('splits batches above the per-call row limit without changing results', () => {
+    const one = extractBatch(probe);
+    const n = 8192 + 300; // MAX_ROWS_PER_CALL + 300
+    const features = new Float32Array(n * FEATURE_COUNT);
+    for (let i = 0; i < n; i++)
+      features.set(
+        one.subarray((i % 300) * FEATURE_COUNT, ((i % 300) + 1) * FEATURE_COUNT),
+        i * FEATURE_COUNT,
+      );
+    const whole = model.explainFeatures(features, n);
+    const small = model.explainFeatures(one, 300);
+    const expected = (of: Float32Array, width: number) =>
+      Float32Array.from(
+        { length: n * width },
+        (_, k) => of[(Math.floor(k / width) % 300) * width + (k % width)]!,
+      );
+    expect(worstError(whole.scores, expected(small.scores, 1))).toBeLessThan(1e-6);
+    expect(worstError(whole.contributions, expected(small.contributions, FEATURE_COUNT))).toBeLessThan(1e-6);
+    expect(model.scoreFeatures(features, n)).toEqual(whole.scores);
+    expect(() => model.scoreFeatures(features, n - 1)).toThrow(RangeError);
   });
 
   it('records version, schema hash and normalisation in the manifest', () => {
@@ -132,6 +192,8 @@ describe('the committed champion', () => {
     const neg = scores.filter((_, i) => !labels[i]!.positive);
     const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
     expect(mean(pos)).toBeGreaterThan(mean(neg) + 0.3);
+    // Its scoring path matches the LayersModel (it has subnormal first-layer weights, flushed at load).
+    expectMatchesReference(champion, extractBatch(reports), reports.length);
     champion.dispose();
   });
 });

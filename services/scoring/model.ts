@@ -1,6 +1,8 @@
 // The trained TF.js risk model. Reads validated reports (via features.ts) or models/model-registry/<version>/;
 // writes probabilities with top-5 feature contributions. Guarantees: predictBatch is synchronous, one result
 // per report in order; a model loads only if its feature-schema hash and weights checksum match this build.
+// The LayersModel is the artifact (training, saving, evaluation); scoring runs its weights refolded at load
+// (model/forward.ts, docs/adr/0005-folded-forward-pass.md), checked against net.predictOnBatch in model.test.ts.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,12 +13,12 @@ import type { Report } from '../../schemas/report.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { extractBatch, FEATURE_COUNT, FEATURE_NAMES, featureSchemaHash } from './features.ts';
 import { type BackendLogger, type BackendName, initBackend } from './model/backend.ts';
-import { explainView, kernels } from './model/network.ts';
+import { type Explanation, FoldedForward, referenceExplain } from './model/forward.ts';
 import type { ModelPrediction, RiskModel } from './risk-model.ts';
 
 export const DEFAULT_REGISTRY_DIR = fileURLToPath(new URL('../../models/model-registry/', import.meta.url));
 export const TOP_CONTRIBUTIONS = 5;
-/** Rows per predictOnBatch call: bounds tensor memory on very large batches. */
+/** Rows per forward-pass call: bounds tensor memory on very large batches. */
 const MAX_ROWS_PER_CALL = 8192;
 
 const metricsSchema = z.object({
@@ -83,14 +85,9 @@ export class TfRiskModel implements RiskModel {
   readonly version: string;
   readonly manifest: ModelManifest;
   private readonly net: tf.LayersModel;
-  private readonly explainNet: tf.LayersModel;
   private readonly artifacts: Artifacts;
-  private readonly means: Float32Array;
-  private readonly invStds: Float32Array;
-  // Transposed kernels for the contribution pass, kept across calls.
-  private readonly w1t: tf.Tensor2D;
-  private readonly w2t: tf.Tensor2D;
-  private readonly w3row: tf.Tensor2D;
+  /** The weights as scoring uses them: standardisation folded in, tensors made once, here. */
+  private readonly forward: FoldedForward;
 
   /** Use createRiskModel or loadModel. */
   constructor(net: tf.LayersModel, manifest: ModelManifest, artifacts: Artifacts) {
@@ -98,15 +95,7 @@ export class TfRiskModel implements RiskModel {
     this.manifest = manifest;
     this.version = manifest.version;
     this.artifacts = artifacts;
-    this.explainNet = explainView(net);
-    this.means = Float32Array.from(manifest.normalisation.means);
-    this.invStds = Float32Array.from(manifest.normalisation.stds, (s) => (s > 0 ? 1 / s : 1));
-    const [k1, k2, k3] = kernels(net);
-    [this.w1t, this.w2t, this.w3row] = tf.tidy(() => [
-      tf.keep(k1.transpose()),
-      tf.keep(k2.transpose()),
-      tf.keep(k3.reshape([1, -1])),
-    ]) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    this.forward = new FoldedForward(net, manifest.normalisation);
   }
 
   predictBatch(reports: readonly Report[], opts: PredictOptions = {}): ModelPrediction[] {
@@ -118,51 +107,47 @@ export class TfRiskModel implements RiskModel {
     return this.scoreFeatures(extractBatch(reports), reports.length);
   }
 
-  /** Predictions from a row-major n x d feature matrix (as extractBatch returns). Standardises it in place. */
+  /** Predictions from a row-major n x d matrix of raw features (as extractBatch returns); `features` is not modified. */
   predictFeatures(features: Float32Array, n: number, opts: PredictOptions = {}): ModelPrediction[] {
     if (opts.explain === false)
       return Array.from(this.scoreFeatures(features, n), (score) => ({ score, contributions: [] }));
-    this.standardise(features, n);
+    const { scores, contributions } = this.explainFeatures(features, n);
     const out: ModelPrediction[] = new Array(n);
-    for (let start = 0; start < n; start += MAX_ROWS_PER_CALL) {
-      const rows = Math.min(MAX_ROWS_PER_CALL, n - start);
-      const slice = features.subarray(start * FEATURE_COUNT, (start + rows) * FEATURE_COUNT);
-      const [scoreT, contribT] = tf.tidy(() => {
-        const x = tf.tensor2d(slice, [rows, FEATURE_COUNT]);
-        const [h1, h2, score] = this.explainNet.predictOnBatch(x) as tf.Tensor2D[];
-        // For a ReLU network the input gradient is W1 diag(m1) W2 diag(m2) w3, with m the active units;
-        // gradient x (standardised) input splits the logit exactly into per-feature parts.
-        const perUnit2 = tf.step(h2!).mul(this.w3row);
-        const perUnit1 = tf.step(h1!).mul(perUnit2.matMul(this.w2t));
-        return [score!, x.mul(perUnit1.matMul(this.w1t))];
-      });
-      const scores = scoreT.dataSync();
-      const contributions = contribT.dataSync();
-      scoreT.dispose();
-      contribT.dispose();
-      for (let i = 0; i < rows; i++) {
-        out[start + i] = {
-          score: scores[i]!,
-          contributions: topContributions(contributions, i * FEATURE_COUNT),
-        };
-      }
-    }
+    for (let i = 0; i < n; i++)
+      out[i] = { score: scores[i]!, contributions: topContributions(contributions, i * FEATURE_COUNT) };
     return out;
   }
 
+  /** Scores only (one forward pass); `features` is not modified. */
   scoreFeatures(features: Float32Array, n: number): Float32Array {
-    this.standardise(features, n);
+    checkShape(features, n);
+    if (n <= MAX_ROWS_PER_CALL) return this.forward.scores(features, n);
     const scores = new Float32Array(n);
     for (let start = 0; start < n; start += MAX_ROWS_PER_CALL) {
       const rows = Math.min(MAX_ROWS_PER_CALL, n - start);
-      const slice = features.subarray(start * FEATURE_COUNT, (start + rows) * FEATURE_COUNT);
-      const scoreT = tf.tidy(
-        () => this.net.predictOnBatch(tf.tensor2d(slice, [rows, FEATURE_COUNT])) as tf.Tensor,
-      );
-      scores.set(scoreT.dataSync(), start);
-      scoreT.dispose();
+      scores.set(this.forward.scores(rowSlice(features, start, rows), rows), start);
     }
     return scores;
+  }
+
+  /** Scores and the full n x d contribution matrix (log-odds per feature), before the top-k cut. */
+  explainFeatures(features: Float32Array, n: number): Explanation {
+    checkShape(features, n);
+    if (n <= MAX_ROWS_PER_CALL) return this.forward.explain(features, n);
+    const scores = new Float32Array(n);
+    const contributions = new Float32Array(n * FEATURE_COUNT);
+    for (let start = 0; start < n; start += MAX_ROWS_PER_CALL) {
+      const rows = Math.min(MAX_ROWS_PER_CALL, n - start);
+      const part = this.forward.explain(rowSlice(features, start, rows), rows);
+      scores.set(part.scores, start);
+      contributions.set(part.contributions, start * FEATURE_COUNT);
+    }
+    return { scores, contributions };
+  }
+
+  /** explainFeatures computed through net.predictOnBatch and autodiff instead: slow, for tests and benchmarks. */
+  referenceFeatures(features: Float32Array, n: number): Explanation {
+    return referenceExplain(this.net, this.manifest.normalisation, features, n);
   }
 
   /** The same weights with a different manifest (e.g. held-out metrics added after evaluation). */
@@ -176,47 +161,47 @@ export class TfRiskModel implements RiskModel {
   }
 
   dispose(): void {
-    this.w1t.dispose();
-    this.w2t.dispose();
-    this.w3row.dispose();
+    this.forward.dispose();
     this.net.dispose();
-  }
-
-  private standardise(x: Float32Array, n: number): void {
-    const d = FEATURE_COUNT;
-    if (x.length !== n * d) throw new RangeError(`expected ${n} x ${d} features, got ${x.length} values`);
-    const { means, invStds } = this;
-    for (let i = 0; i < x.length; i += d) {
-      for (let j = 0; j < d; j++) x[i + j] = (x[i + j]! - means[j]!) * invStds[j]!;
-    }
   }
 }
 
-/** The TOP_CONTRIBUTIONS largest |contribution| of one row, largest first (insertion into a short list). */
-function topContributions(
-  values: ArrayLike<number>,
-  offset: number,
-): { feature: string; contribution: number }[] {
+function checkShape(x: Float32Array, n: number): void {
+  if (x.length !== n * FEATURE_COUNT)
+    throw new RangeError(`expected ${n} x ${FEATURE_COUNT} features, got ${x.length} values`);
+}
+
+const rowSlice = (x: Float32Array, start: number, rows: number) =>
+  x.subarray(start * FEATURE_COUNT, (start + rows) * FEATURE_COUNT);
+
+// Scratch for topContributions (synchronous, so one pair serves every call).
+const topIdx = new Int32Array(TOP_CONTRIBUTIONS);
+const topMag = new Float64Array(TOP_CONTRIBUTIONS);
+
+/**
+ * The TOP_CONTRIBUTIONS largest nonzero |contribution| of one row, largest first, ties in feature order
+ * (insertion into a short list; one comparison per feature once the list is full).
+ */
+function topContributions(values: Float32Array, offset: number): { feature: string; contribution: number }[] {
   const k = TOP_CONTRIBUTIONS;
-  const idx = new Int32Array(k).fill(-1);
-  const mag = new Float64Array(k);
   let count = 0;
+  let floor = 0; // what a magnitude must beat: 0 until the list is full, then its smallest entry
   for (let j = 0; j < FEATURE_COUNT; j++) {
-    const v = values[offset + j]!;
-    const a = v < 0 ? -v : v;
-    if (a === 0 || (count === k && a <= mag[k - 1]!)) continue;
+    const a = Math.abs(values[offset + j]!); // not `v < 0 ? -v : v`: a sign branch V8 mispredicts
+    if (a <= floor) continue;
     let p = count < k ? count++ : k - 1;
-    while (p > 0 && mag[p - 1]! < a) {
-      mag[p] = mag[p - 1]!;
-      idx[p] = idx[p - 1]!;
+    while (p > 0 && topMag[p - 1]! < a) {
+      topMag[p] = topMag[p - 1]!;
+      topIdx[p] = topIdx[p - 1]!;
       p--;
     }
-    mag[p] = a;
-    idx[p] = j;
+    topMag[p] = a;
+    topIdx[p] = j;
+    if (count === k) floor = topMag[k - 1]!;
   }
   const out: { feature: string; contribution: number }[] = new Array(count);
   for (let p = 0; p < count; p++)
-    out[p] = { feature: FEATURE_NAMES[idx[p]!]!, contribution: values[offset + idx[p]!]! };
+    out[p] = { feature: FEATURE_NAMES[topIdx[p]!]!, contribution: values[offset + topIdx[p]!]! };
   return out;
 }
 

@@ -44,7 +44,10 @@ for (const batchSize of [64, 256, 1024]) {
   const batch = reports.slice(0, batchSize);
   const features = extractBatch(batch);
   const iterations = Math.max(20, Math.round(40_000 / batchSize));
-  for (let k = 0; k < 20; k++) model.predictBatch(batch);
+  // A second of warm-up: V8 needs ~2,000 calls to optimise the TF.js dispatch path and tier up the WASM
+  // kernels; before that a call costs 2-5x its steady state (docs/adr/0005-folded-forward-pass.md).
+  const warmUntil = performance.now() + 1000;
+  while (performance.now() < warmUntil) model.predictBatch(batch);
   const forward = best(3, () =>
     time(() => {
       for (let k = 0; k < iterations; k++) model.scoreFeatures(features.slice(), batchSize);

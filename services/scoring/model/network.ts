@@ -1,5 +1,5 @@
-// The network: a small MLP (features -> 32 -> 16 -> 1) with named layers, and the views of it that
-// training (logits) and explanation (hidden activations + score) need. Reads nothing; writes nothing.
+// The network: a small MLP (features -> 32 -> 16 -> 1) with named layers, and the logit view training
+// needs (scoring reads the weights by layer name: forward.ts). Reads nothing; writes nothing.
 // Guarantees: the same seed gives the same initial weights (seeded initialisers).
 import * as tf from '@tensorflow/tfjs';
 
@@ -53,18 +53,4 @@ const output = (net: tf.LayersModel, name: string) => net.getLayer(name).output 
 /** Same weights, logit output: training uses it for a numerically stable loss. */
 export function logitView(net: tf.LayersModel): tf.LayersModel {
   return tf.model({ inputs: net.inputs, outputs: output(net, LAYERS.logit) });
-}
-
-/** Same weights, outputs [hidden1, hidden2, score]: explanation needs the ReLU activation pattern. */
-export function explainView(net: tf.LayersModel): tf.LayersModel {
-  return tf.model({
-    inputs: net.inputs,
-    outputs: [output(net, LAYERS.hidden1), output(net, LAYERS.hidden2), output(net, LAYERS.score)],
-  });
-}
-
-/** Kernels (d x h1, h1 x h2, h2 x 1) in layer order. */
-export function kernels(net: tf.LayersModel): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
-  const k = (name: string) => net.getLayer(name).getWeights()[0] as tf.Tensor2D;
-  return [k(LAYERS.hidden1), k(LAYERS.hidden2), k(LAYERS.logit)];
 }
