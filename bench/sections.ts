@@ -75,8 +75,16 @@ export async function extraSections({ reports, decodeUsPerReport }: BenchContext
       }) *
         1000) /
       (iterations * batch);
+    // The live scorer's path: scores plus per-feature contributions and the top five of each row.
+    const explainUs =
+      (best(3, () => {
+        for (let k = 0; k < iterations; k++) model.predictFeatures(x, batch);
+      }) *
+        1000) /
+      (iterations * batch);
     modelRows.push(
       `| model forward pass (\`scoreFeatures\`, folded TF.js kernels), batch ${batch} | ${us.toFixed(2)} µs / report | ≤ 2 µs at batch ≥ 64 | ${(us / decodeUsPerReport).toFixed(3)} |`,
+      `| model forward pass with contributions (live scorer), batch ${batch} | ${explainUs.toFixed(2)} µs / report | – | ${(explainUs / decodeUsPerReport).toFixed(3)} |`,
     );
   }
   model.dispose();
