@@ -51,6 +51,40 @@ async function produce(topic: string, values: { key: string; value: Buffer }[]) 
   await producer.disconnect();
 }
 
+interface CpuSample {
+  self: number;
+  broker: number | null;
+  clickhouse: number | null;
+  pipeline: number | null;
+}
+// Lazily: infraPid reads constants declared further down.
+let pids: { broker: number | undefined; clickhouse: number | undefined } | undefined;
+const serverPids = () => {
+  pids ??= { broker: infraPid('kafka/kafka.pid'), clickhouse: infraPid('clickhouse/clickhouse.pid') };
+  return pids;
+};
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const sampleCpu = (pipelinePid?: number): CpuSample => ({
+  self: selfCpuMs(),
+  broker: cpuMsOf(serverPids().broker),
+  clickhouse: cpuMsOf(serverPids().clickhouse),
+  pipeline: cpuMsOf(pipelinePid),
+});
+/** Core-µs per message of each process between two samples. */
+const perMessage = (a: CpuSample, b: CpuSample, n: number) => {
+  const d = (x: number | null, y: number | null) => (x === null || y === null ? null : ((y - x) * 1000) / n);
+  return {
+    self: d(a.self, b.self),
+    broker: d(a.broker, b.broker),
+    clickhouse: d(a.clickhouse, b.clickhouse),
+    pipeline: d(a.pipeline, b.pipeline),
+  };
+};
+let rawConsumeCpu: ReturnType<typeof perMessage> | undefined;
+
 async function rawConsumeRate(topic: string): Promise<number> {
   const consumer = kafkaClient().consumer({
     groupId: `bench-raw-${tag}`,
@@ -62,19 +96,53 @@ async function rawConsumeRate(topic: string): Promise<number> {
   await consumer.subscribe({ topic, fromBeginning: true });
   let n = 0;
   let t0 = 0;
+  let cpu0: CpuSample | undefined;
+  let n0 = 0;
   const done = new Promise<number>((resolve) => {
     void consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        if (t0 === 0) t0 = performance.now();
+        if (t0 === 0) {
+          t0 = performance.now();
+          cpu0 = sampleCpu();
+          n0 = batch.messages.length;
+        }
         n += batch.messages.length;
-        if (n >= N) resolve(performance.now());
+        if (n >= N) {
+          rawConsumeCpu = perMessage(cpu0!, sampleCpu(), n - n0);
+          resolve(performance.now());
+        }
       },
     });
   });
   const t1 = await done;
   await consumer.disconnect();
   return N / ((t1 - t0) / 1000);
+}
+
+const TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** CPU time (user + system, all threads) a process has used, in ms; null when it cannot be read. */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_S;
+  } catch {
+    return null;
+  }
+}
+
+/** The pid infra:up recorded for a server it started, if it is still running. */
+function infraPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(new URL(`../.local/${file}`, import.meta.url), 'utf8').trim());
+    return cpuMsOf(pid) === null ? undefined : pid;
+  } catch {
+    return undefined;
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -188,7 +256,7 @@ async function main() {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  let first: { t: number; n: number } | undefined;
+  let first: { t: number; n: number; cpu: CpuSample } | undefined;
   let stored = 0;
   let pipelineHwmKiB = 0;
   const hwm = () => {
@@ -202,9 +270,11 @@ async function main() {
   while (stored < N) {
     await new Promise((r) => setTimeout(r, 50));
     stored = await count('decisions_raw');
-    if (first === undefined && stored > 0) first = { t: performance.now(), n: stored };
+    if (first === undefined && stored > 0)
+      first = { t: performance.now(), n: stored, cpu: sampleCpu(child.pid) };
   }
   const e2e = (N - first!.n) / ((performance.now() - first!.t) / 1000);
+  const e2eCpu = perMessage(first!.cpu, sampleCpu(child.pid), N - first!.n);
   hwm();
   child.kill('SIGTERM');
   await once(child, 'exit');
@@ -283,6 +353,9 @@ async function main() {
 
   const f = (x: number) => Math.round(x).toLocaleString('en-US');
   const r2 = (x: number) => x.toFixed(2);
+  const us = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(1)} µs`);
+  const sum = (c: ReturnType<typeof perMessage> | undefined) =>
+    c === undefined ? null : (c.pipeline ?? c.self ?? 0) + (c.broker ?? 0) + (c.clickhouse ?? 0);
   const table = [
     ['raw kafkajs eachBatch consume (baseline)', `${f(rawConsume)} msg/s`, '1.00'],
     ['JSON.parse only', `${f(parseOnly)} msg/s`, r2(parseOnly / rawConsume)],
@@ -329,6 +402,20 @@ At ${f(rate)} msg/s (half the end-to-end rate) for ${latSeconds} s; ${f(lat.leng
 | p50 | p99 | max | target |
 |---|---|---|---|
 | ${f(percentile(lat, 50))} ms | ${f(percentile(lat, 99))} ms | ${f(lat.at(-1) ?? Number.NaN)} ms | p99 ≤ 1,500 ms |
+
+## CPU per message: where the end-to-end time goes
+
+CPU time (user + system, all threads, from /proc) per message while the rate above was measured; this
+machine has ${os.cpus().length} cores for all of it.
+
+| process | raw consume | end to end |
+|---|---:|---:|
+| consumer (the benchmark's kafkajs consumer / the pipeline process) | ${us(rawConsumeCpu?.self)} | ${us(e2eCpu.pipeline)} |
+| Kafka broker | ${us(rawConsumeCpu?.broker)} | ${us(e2eCpu.broker)} |
+| ClickHouse server | – | ${us(e2eCpu.clickhouse)} |
+| **total** | ${us(sum(rawConsumeCpu))} | ${us(sum(e2eCpu))} |
+
+With every core busy and nothing lost to waiting, ${os.cpus().length} cores sustain at most ${f((os.cpus().length * 1e6) / (sum(e2eCpu) ?? Number.NaN))} msg/s at the end-to-end cost per message, ${r2((os.cpus().length * 1e6) / (sum(e2eCpu) ?? Number.NaN) / rawConsume)} × raw consume.
 
 ## Memory
 
