@@ -4,7 +4,6 @@
 // every fact in the catalogue is always present (no undefined), and the catalogue is what rules validate against.
 import type { SubstanceMatch } from '../../schemas/decision.ts';
 import type { Party, Report } from '../../schemas/report.ts';
-import { FILLER_WORDS } from './chem-text.ts';
 import {
   DEFAULT_FACT_OPTIONS,
   type FactOptions,
@@ -14,18 +13,14 @@ import {
 import { tokenSetSimilarity } from './fuzzy.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
 import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
-import { looksLikeForwarder, looksLikePerson, normalizePartyName } from './party-names.ts';
+import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
 import {
-  CONSOLIDATION_WORDS,
-  CONSUMER_WORDS,
   emailCountry,
   MAX_KG_PER_PACKAGE,
-  PILL_PRESS_PATTERN,
   phoneCountries,
-  RESIDENTIAL_PATTERN,
+  residentialTokens,
   TO_ORDER_PATTERN,
   USD_PER_UNIT,
-  VAGUE_WORDS,
 } from './vocabulary.ts';
 import type { Watchlist, WatchlistHit } from './watchlist.ts';
 
@@ -96,9 +91,20 @@ function contactProblem(role: string, party: Party | null | undefined): string {
   return '';
 }
 
-function isVague(tokens: readonly string[]): boolean {
-  const rest = tokens.filter((t) => !/^\d+$/.test(t) && !FILLER_WORDS.has(t) && t !== 'for' && t !== 'with');
-  return rest.every((t) => VAGUE_WORDS.has(t));
+// Forwarder named like the consignee: keyed by the two cached name profiles, so it lives as long as they do.
+const sameNameCache = new WeakMap<PartyNameProfile, WeakMap<PartyNameProfile, boolean>>();
+
+function sameParty(forwarder: PartyNameProfile, consignee: PartyNameProfile): boolean {
+  let byConsignee = sameNameCache.get(forwarder);
+  let r = byConsignee?.get(consignee);
+  if (r !== undefined) return r;
+  r = tokenSetSimilarity(forwarder.core, consignee.core) >= 0.9;
+  if (byConsignee === undefined) {
+    byConsignee = new WeakMap();
+    sameNameCache.set(forwarder, byConsignee);
+  }
+  byConsignee.set(consignee, r);
+  return r;
 }
 
 export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
@@ -185,9 +191,10 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         }); ${status.explanation}`;
       }
     }
-    f.vague = isVague(lm.tokens);
-    f.consolidatedWording = lm.tokens.some((t) => CONSOLIDATION_WORDS.has(t));
-    f.consumerWording = lm.tokens.some((t) => CONSUMER_WORDS.has(t));
+    const wording = lm.wording;
+    f.vague = wording.vague;
+    f.consolidatedWording = wording.consolidatedWording;
+    f.consumerWording = wording.consumerWording;
     f.hsDescriptionMismatch = f.chemicalHs && f.consumerWording && !f.namesChemical;
     f.chemicalUnderNonChemicalHs =
       g.hsCode !== null && !f.chemicalHs && (f.controlled || f.analogue || f.controlledReagent);
@@ -197,22 +204,26 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     // Only where we know the line is a precursor-class fine chemical: many 2933 heterocyclics are bulk commodities.
     const fine = f.controlled || f.analogue || f.strongHsOnly || f.possibleControlled;
     f.valueImplausible = f.valuePerKgUsd >= 0 && fine && f.valuePerKgUsd < opts.minFineChemicalUsdPerKg;
-    f.pillPress = PILL_PRESS_PATTERN.test(` ${lm.tokens.join(' ')} `);
+    f.pillPress = wording.pillPress;
     f.residualHsUnnamed = lm.heading?.strength === 'weak' && !f.namesChemical;
     return f;
   });
 
   const consignee = c.parties.consignee;
-  const consigneeAddress = [consignee.address?.street, consignee.address?.city].filter(Boolean).join(' ');
+  const consigneeProfile = partyNameProfile(consignee.name);
+  // [street, city].filter(Boolean).join(' ') without the array.
+  const street = consignee.address?.street;
+  const city = consignee.address?.city;
+  const consigneeAddress = street && city ? `${street} ${city}` : street || city || '';
   const contact =
     contactProblem('consignee', consignee) ||
     contactProblem('shipper', c.parties.shipper) ||
     contactProblem('notify party', c.parties.notifyParty);
   const loading = route.portOfLoading.slice(0, 2);
   const tranship = route.transshipmentPorts.map((p) => p.slice(0, 2));
-  const routeSet = new Set([route.originCountry, loading, route.destinationCountry]);
-  const origins = new Set([route.originCountry, loading]);
-  const corridor = corridorOf(origins, route.destinationCountry, c.mode);
+  const origin = route.originCountry;
+  const dest = route.destinationCountry;
+  const corridor = corridorOf(origin, loading, dest, c.mode);
   const totalUsd = c.goods.reduce((sum, g) => {
     const v = g.declaredValue;
     const rate = v ? USD_PER_UNIT[v.currency] : undefined;
@@ -237,7 +248,8 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     ].join(' → '),
     isHouseBill: c.masterId !== null && c.masterId !== undefined,
     transshipmentCount: route.transshipmentPorts.length,
-    thirdCountryRouting: loading !== route.originCountry || tranship.some((t) => !routeSet.has(t)),
+    thirdCountryRouting:
+      loading !== origin || tranship.some((t) => t !== origin && t !== loading && t !== dest),
     highRiskCorridor: corridor !== '',
     corridor,
     permitPresent,
@@ -245,17 +257,15 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     paymentMethod: c.payment?.method ?? 'NONE',
     payerIsThirdParty: c.payment?.payerIsThirdParty === true,
     consigneeName: consignee.name,
-    consigneeIsPerson: looksLikePerson(consignee.name),
-    consigneeResidential: RESIDENTIAL_PATTERN.test(normalizePartyName(consigneeAddress).tokens.join(' ')),
+    consigneeIsPerson: consigneeProfile.person,
+    // RESIDENTIAL_PATTERN over the address words.
+    consigneeResidential: residentialTokens(normalizePartyName(consigneeAddress).tokens),
     consigneeNoIdentifier: !consignee.identifier,
     consigneeLooksForwarder:
-      looksLikeForwarder(consignee.name) ||
+      consigneeProfile.forwarder ||
       (forwarder !== null &&
         forwarder !== undefined &&
-        tokenSetSimilarity(
-          normalizePartyName(forwarder.name).core,
-          normalizePartyName(consignee.name).core,
-        ) >= 0.9),
+        sameParty(partyNameProfile(forwarder.name), consigneeProfile)),
     consigneeToOrder: TO_ORDER_PATTERN.test(consignee.name),
     deliveryElsewhere:
       route.placeOfDelivery !== null &&
@@ -287,15 +297,12 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
 }
 
 /** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
-function corridorOf(origins: ReadonlySet<string>, dest: string, mode: string): string {
-  if (dest === 'MX' && (origins.has('CN') || origins.has('HK')))
-    return `${origins.has('CN') ? 'CN' : 'HK'} → MX`;
-  if (dest === 'MX' && origins.has('IN')) return 'IN → MX';
-  if (
-    (dest === 'US' || dest === 'CA') &&
-    origins.has('CN') &&
-    (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')
-  ) {
+function corridorOf(origin: string, loading: string, dest: string, mode: string): string {
+  // Origins: the origin country and the country of the port of loading.
+  const cn = origin === 'CN' || loading === 'CN';
+  if (dest === 'MX' && (cn || origin === 'HK' || loading === 'HK')) return `${cn ? 'CN' : 'HK'} → MX`;
+  if (dest === 'MX' && (origin === 'IN' || loading === 'IN')) return 'IN → MX';
+  if ((dest === 'US' || dest === 'CA') && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
     return `CN → ${dest} by ${mode}`;
   }
   return '';

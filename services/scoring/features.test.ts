@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Report, reportSchema } from '../../schemas/report.ts';
 import { generateReports } from '../generator/index.ts';
@@ -156,5 +157,54 @@ describe('extractFeatures', () => {
     );
     expect(value(bareCas, 'cas_without_name')).toBe(1);
     expect(value(bareCas, 'cas_invalid')).toBe(0);
+  });
+});
+
+describe('description text features', () => {
+  const withLines = (descriptions: string[]) =>
+    extractFeatures(
+      example((raw) => {
+        raw.consignment.goods = descriptions.map((description, i) => ({
+          lineNumber: i + 1,
+          description,
+          hsCode: '382499',
+        }));
+      }),
+    );
+  const TEXT = [
+    'fentanyl_core_word',
+    'analogue_word',
+    'salt_word',
+    'chemical_word',
+    'consolidated_wording',
+    'cas_in_text',
+    'pill_press_word',
+  ];
+  const DESCRIPTIONS = [
+    'tablet',
+    'press',
+    'N-Phenethyl-4-piperidone HCl',
+    'Boc-4-piperidone',
+    'said to contain',
+    'CAS 125541-22-2',
+    '40064-34-',
+    '4',
+    'Daily necessities',
+    'punch and dies',
+    '5 %',
+    'methyl ester',
+  ];
+
+  it('are those of the lines joined by " | ": nothing matches across two lines (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...DESCRIPTIONS), { minLength: 1, maxLength: 3 }), (ds) => {
+        const joined = withLines(ds);
+        const single = ds.map((d) => withLines([d]));
+        for (const f of TEXT) expect(value(joined, f)).toBe(Math.max(...single.map((row) => value(row, f))));
+      }),
+      { numRuns: 200 },
+    );
+    expect(value(withLines(['tablet', 'press']), 'pill_press_word')).toBe(0);
+    expect(value(withLines(['tablet press']), 'pill_press_word')).toBe(1);
   });
 });

@@ -1,9 +1,11 @@
 // Reads: one validated Report. Writes: its feature vector (Float32Array, FEATURE_SCHEMA order).
 // Guarantees: a pure function of the report alone (no knowledge base, no clock), shared by training
 // and serving; featureSchemaHash() changes whenever a feature is added, removed, renamed or redefined.
+// Text tests of descriptions and consignee names are memoised (bounded; they read only fixed patterns).
 import { createHash } from 'node:crypto';
 import { findCasInText } from '../../schemas/cas.ts';
 import type { Party, Report } from '../../schemas/report.ts';
+import { BoundedCache, type CacheStats } from './memo.ts';
 
 export interface FeatureSpec {
   readonly name: string;
@@ -247,6 +249,63 @@ function looksLikePerson(name: string): boolean {
   return PERSON.test(name) && !COMPANY.test(name);
 }
 
+// ---------------------------------------------------------------- memoised text tests
+
+// Bits of what one description's text says. A report's text is its descriptions joined by " | ", and no
+// pattern below can match across that separator (none matches "|", and " " at an edge is a \b boundary and
+// outside [\d-] just like the start or end of a string), so testing the joined text equals OR-ing the lines.
+// Keep it so: a pattern that can match "|" (".", "\W", "\S", "[^...]", a literal "|") belongs with the
+// joined-text tests below (see CAS_IN_TEXT), not here.
+const VAGUE_LINE = 1;
+const CORE = 2;
+const ANALOGUE_WORD = 4;
+const SALT_WORD = 8;
+const CHEMICAL_WORD = 16;
+const CONSOLIDATED_WORD = 32;
+const CAS_IN_TEXT = 64;
+const PILL_PRESS_WORD = 128;
+
+/** Descriptions and consignee names recur; their tests are pure, so bounded memos are safe. */
+const TEXT_CACHE_SIZE = 4096;
+const textCache = new BoundedCache<string, number>(TEXT_CACHE_SIZE);
+const nameCache = new BoundedCache<string, number>(TEXT_CACHE_SIZE);
+
+function textFlags(desc: string): number {
+  const cached = textCache.get(desc);
+  if (cached !== undefined) return cached;
+  let f = 0;
+  if (VAGUE.test(desc)) f |= VAGUE_LINE;
+  if (FENTANYL_CORE.test(desc)) f |= CORE;
+  if (ANALOGUE.test(desc)) f |= ANALOGUE_WORD;
+  if (SALT.test(desc)) f |= SALT_WORD;
+  if (CHEMICAL.test(desc)) f |= CHEMICAL_WORD;
+  if (CONSOLIDATED.test(desc)) f |= CONSOLIDATED_WORD;
+  if (CAS_SHAPE.test(desc)) f |= CAS_IN_TEXT;
+  if (PILL_PRESS.test(desc)) f |= PILL_PRESS_WORD;
+  textCache.set(desc, f);
+  return f;
+}
+
+/** Hit rates of the description and consignee-name memos. */
+export function featureCacheStats(): { descriptions: CacheStats; names: CacheStats } {
+  return { descriptions: textCache.stats(), names: nameCache.stats() };
+}
+
+const TO_ORDER_NAME = 1;
+const PERSON_NAME = 2;
+const FORWARDER_NAME = 4;
+
+function nameFlags(name: string): number {
+  const cached = nameCache.get(name);
+  if (cached !== undefined) return cached;
+  let f = 0;
+  if (TO_ORDER.test(name)) f |= TO_ORDER_NAME;
+  if (looksLikePerson(name)) f |= PERSON_NAME;
+  if (FORWARDER.test(name)) f |= FORWARDER_NAME;
+  nameCache.set(name, f);
+  return f;
+}
+
 const isChemHs = (hs: string) => hs.startsWith('28') || hs.startsWith('29') || hs.startsWith('38');
 
 // ---------------------------------------------------------------- extraction
@@ -295,7 +354,8 @@ function writeFeatures(report: Report, out: Float32Array, o: number): void {
 
   // Goods lines: one pass for codes, CAS, quantities, weight and value.
   const goods = c.goods;
-  let text = '';
+  // OR of the lines' text flags: the same as testing the lines joined by " | " (see textFlags).
+  let any = 0;
   let anyChemHs = false;
   let kg = 0;
   let kgWithValue = 0;
@@ -305,7 +365,6 @@ function writeFeatures(report: Report, out: Float32Array, o: number): void {
   for (let k = 0; k < goods.length; k++) {
     const g = goods[k]!;
     const desc = g.description;
-    text = k === 0 ? desc : `${text} | ${desc}`;
     const hs = g.hsCode;
     let chemHs = false;
     if (hs === null) out[o + I.hs_missing] = 1;
@@ -321,7 +380,9 @@ function writeFeatures(report: Report, out: Float32Array, o: number): void {
         }
       }
     }
-    if (VAGUE.test(desc)) {
+    const flags = textFlags(desc);
+    any |= flags;
+    if ((flags & VAGUE_LINE) !== 0) {
       out[o + I.vague_description] = 1;
       if (chemHs) out[o + I.vague_under_chemical_hs] = 1;
     }
@@ -353,25 +414,28 @@ function writeFeatures(report: Report, out: Float32Array, o: number): void {
   out[o + I.description_length] = Math.min(goods[0]!.description.length / 80, 1);
   out[o + I.goods_lines] = Math.log1p(goods.length) / Math.log(1000);
 
-  const core = FENTANYL_CORE.test(text);
-  const analogue = ANALOGUE.test(text);
-  const generic = CHEMICAL.test(text);
+  const core = (any & CORE) !== 0;
+  const analogue = (any & ANALOGUE_WORD) !== 0;
+  const generic = (any & CHEMICAL_WORD) !== 0;
   if (core) out[o + I.fentanyl_core_word] = 1;
   if (analogue) out[o + I.analogue_word] = 1;
-  if (SALT.test(text)) out[o + I.salt_word] = 1;
+  if ((any & SALT_WORD) !== 0) out[o + I.salt_word] = 1;
   if (generic) out[o + I.chemical_word] = 1;
   if ((core || analogue || generic) && !anyChemHs) out[o + I.chem_word_non_chem_hs] = 1;
-  if (CONSOLIDATED.test(text)) {
+  if ((any & CONSOLIDATED_WORD) !== 0) {
     out[o + I.consolidated_wording] = 1;
     if (c.masterId) out[o + I.consolidated_house] = 1;
   }
-  if (CAS_SHAPE.test(text)) {
+  if ((any & CAS_IN_TEXT) !== 0) {
     out[o + I.cas_in_text] = 1;
+    // Rare (CAS-shaped text somewhere): the remaining tests run on the joined text itself, unmemoised.
+    let text = goods[0]!.description;
+    for (let k = 1; k < goods.length; k++) text = `${text} | ${goods[k]!.description}`;
     if (!core && !analogue && !NAME_SUFFIX.test(text.replace(/\bintermediate\b|\bpharmaceutical\b/gi, '')))
       out[o + I.cas_without_name] = 1;
     for (const check of findCasInText(text)) if (!check.valid) out[o + I.cas_invalid] = 1;
   }
-  if (PILL_PRESS.test(text)) out[o + I.pill_press_word] = 1;
+  if ((any & PILL_PRESS_WORD) !== 0) out[o + I.pill_press_word] = 1;
 
   if (kgWithValue > 0 && usdWithWeight > 0) {
     const x = (Math.log10(usdWithWeight / kgWithValue) + 2) / 7;
@@ -415,16 +479,16 @@ function writeFeatures(report: Report, out: Float32Array, o: number): void {
 
   const parties = c.parties;
   const consignee = parties.consignee;
-  const cname = consignee.name.trim();
+  const cname = nameFlags(consignee.name.trim());
   if (!consignee.identifier) out[o + I.consignee_no_identifier] = 1;
   if (!parties.shipper.identifier) out[o + I.shipper_no_identifier] = 1;
-  if (TO_ORDER.test(cname)) out[o + I.to_order_consignee] = 1;
-  else if (looksLikePerson(cname)) out[o + I.consignee_person_name] = 1;
+  if ((cname & TO_ORDER_NAME) !== 0) out[o + I.to_order_consignee] = 1;
+  else if ((cname & PERSON_NAME) !== 0) out[o + I.consignee_person_name] = 1;
   const street = consignee.address?.street;
   if (consignee.address == null) out[o + I.consignee_no_address] = 1;
   else if (street && RESIDENTIAL.test(street)) out[o + I.consignee_residential] = 1;
   if (phoneMismatch(consignee)) out[o + I.consignee_phone_mismatch] = 1;
-  if (FORWARDER.test(cname)) out[o + I.consignee_is_forwarder] = 1;
+  if ((cname & FORWARDER_NAME) !== 0) out[o + I.consignee_is_forwarder] = 1;
   if (parties.forwarder) out[o + I.forwarder_present] = 1;
   if (parties.notifyParty) out[o + I.notify_present] = 1;
   if (parties.declarant) out[o + I.declarant_present] = 1;

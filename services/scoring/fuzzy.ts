@@ -3,15 +3,28 @@
 // run-together words; generic words weigh less, so two firms sharing "chemical technology" do not match.
 import { GENERIC_WORDS } from './party-names.ts';
 
-/** Jaro-Winkler similarity with the usual 0.1 prefix scale over at most 4 characters (0 gives plain Jaro). */
+// Scratch flags reused by every call (jaroWinkler is synchronous and not re-entrant): no allocation per pair.
+let flagsA = new Uint8Array(64);
+let flagsB = new Uint8Array(64);
+
+/**
+ * Jaro-Winkler similarity with the usual 0.1 prefix scale over at most 4 characters (0 gives plain Jaro).
+ * Exactly symmetric: per character, matching a's occurrences in order to the first free b within the window
+ * takes the same step as matching b's in order to the first free a (both are one two-pointer walk), so both
+ * directions match the same positions and count the same transpositions; m/la + m/lb commutes.
+ */
 export function jaroWinkler(a: string, b: string, prefixScale = 0.1): number {
   if (a === b) return 1;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  const matchedB = new Uint8Array(lb);
-  const matchedA = new Uint8Array(la);
+  if (la > flagsA.length) flagsA = new Uint8Array(2 * la);
+  if (lb > flagsB.length) flagsB = new Uint8Array(2 * lb);
+  const matchedA = flagsA;
+  const matchedB = flagsB;
+  matchedA.fill(0, 0, la);
+  matchedB.fill(0, 0, lb);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - window);
@@ -45,13 +58,20 @@ export function jaroWinkler(a: string, b: string, prefixScale = 0.1): number {
  * Token similarity: an initial matches any word it starts ("k" ~ "karan"). A short token that is only the
  * prefix of a much longer one ("sino" in "sinofict") is discounted: Winkler's prefix bonus overrates it.
  */
-function tokenSimilarity(a: string, b: string): number {
+export function tokenSimilarity(a: string, b: string): number {
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
   const jw = jaroWinkler(a, b);
   return Math.max(a.length, b.length) >= 1.5 * Math.min(a.length, b.length) ? jw * 0.8 : jw;
 }
 
-const weightOf = (t: string) => (GENERIC_WORDS.has(t) ? 0.4 : 1) * Math.min(t.length, 8);
+/** A token's weight in the directed means: generic words count less, long words no more than 8 letters. */
+export const weightOf = (t: string): number => (GENERIC_WORDS.has(t) ? 0.4 : 1) * Math.min(t.length, 8);
+
+/** A token whose close match (>= 0.9) counts as distinctive agreement. */
+export const isDistinctiveToken = (t: string): boolean => !GENERIC_WORDS.has(t) && t.length > 2;
+
+/** Plain Jaro of run-together names counts only from this value (see tokenSetSimilarity). */
+export const JOINED_JARO_MIN = 0.95;
 
 /** Weighted mean over `from` of each token's best similarity to any token of `to`. */
 function directed(from: readonly string[], to: readonly string[]): { score: number; distinctive: number } {
@@ -68,7 +88,7 @@ function directed(from: readonly string[], to: readonly string[]): { score: numb
     const w = weightOf(t);
     num += w * best;
     den += w;
-    if (best >= 0.9 && !GENERIC_WORDS.has(t) && t.length > 2) distinctive++;
+    if (best >= 0.9 && isDistinctiveToken(t)) distinctive++;
   }
   return { score: den === 0 ? 0 : num / den, distinctive };
 }
@@ -86,7 +106,17 @@ export function tokenSetSimilarity(a: readonly string[], b: readonly string[]): 
   const joinedB = b.join('');
   // Plain Jaro on the run-together names: the Winkler prefix bonus would favour shared city prefixes.
   const jaro = joinedA.length >= 6 && joinedB.length >= 6 ? jaroWinkler(joinedA, joinedB, 0) : 0;
-  const joined = jaro >= 0.95 ? jaro : 0;
+  const joined = jaro >= JOINED_JARO_MIN ? jaro : 0;
   if (ab.distinctive === 0 && ba.distinctive === 0 && joined === 0) return 0;
   return Math.max((ab.score + ba.score) / 2, joined);
+}
+
+/**
+ * An upper bound of plain Jaro (no prefix bonus) for strings of lengths la and lb sharing at most `common`
+ * characters (multiset intersection): matches m <= common and the transposition term is at most 1.
+ */
+export function jaroUpperBound(la: number, lb: number, common: number): number {
+  if (la === 0 || lb === 0) return 0;
+  const m = Math.min(common, la, lb);
+  return m === 0 ? 0 : (m / la + m / lb + 1) / 3;
 }

@@ -1,8 +1,9 @@
 // Reads: one goods line (description, CAS field and its checks, HS code) and the knowledge base.
 // Writes: the chemicals it names (how matched, confidence), identified look-alikes, HS evidence, CAS notes.
 // Guarantees: name tables and patterns are compiled once per knowledge version; near-miss chemicals
-// (piperidine vs 4-piperidone, 2-piperidone, 4-aminopyridine, ...) are never reported as the controlled ones.
-import { findCasInText } from '../../schemas/cas.ts';
+// (piperidine vs 4-piperidone, 2-piperidone, 4-aminopyridine, ...) are never reported as the controlled ones;
+// what a description alone determines is memoised per matcher (so per knowledge version).
+import { type CasCheck, findCasInText } from '../../schemas/cas.ts';
 import type { GoodsLine } from '../../schemas/report.ts';
 import {
   CHEMICAL_CONTEXT_WORDS,
@@ -14,7 +15,9 @@ import {
   tokenizeChem,
 } from './chem-text.ts';
 import type { HsHeading, Knowledge } from './knowledge.ts';
+import { BoundedCache, type CacheStats } from './memo.ts';
 import { createNameIndex, type Span } from './name-index.ts';
+import { CONSOLIDATION_WORDS, CONSUMER_WORDS, PILL_PRESS_PATTERN, VAGUE_WORDS } from './vocabulary.ts';
 
 export const MATCH_KINDS = ['CAS', 'CAS_TEXT', 'CAS_NEAR', 'NAME', 'SYNONYM', 'ANALOGUE', 'HS'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
@@ -55,9 +58,23 @@ export interface BenignMatch {
   evidence: string;
 }
 
+/** What the description's words say about the goods (DOMAIN.md §3 #1, #2, #14). */
+export interface Wording {
+  /** Made only of vague words ("gifts", "chemical samples"). */
+  readonly vague: boolean;
+  /** "consolidated", FAK, SLC or STC. */
+  readonly consolidatedWording: boolean;
+  /** Consumer-goods words. */
+  readonly consumerWording: boolean;
+  /** Pill presses, dies or encapsulators. */
+  readonly pillPress: boolean;
+}
+
 export interface LineMatch {
   goodsLine: number;
   tokens: readonly string[];
+  /** Shared by every line with the same description (frozen). */
+  wording: Wording;
   matches: ChemicalMatch[];
   benign: BenignMatch[];
   heading: HsHeading | null;
@@ -70,8 +87,62 @@ export interface LineMatch {
 
 export interface ChemicalMatcher {
   readonly knowledgeVersion: string;
+  /** The line's matches. `tokens` is shared by every line with the same description (frozen). */
   matchLine(line: GoodsLine): LineMatch;
+  /** Hit rate of the per-matcher memo of description analyses. */
+  cacheStats?(): CacheStats;
 }
+
+/** Distinct goods descriptions whose analysis a matcher remembers. */
+export const DESCRIPTION_CACHE_SIZE = 4096;
+
+/** A kept name span and what its surrounding tokens say about it. */
+interface SpanFacts {
+  span: Span;
+  /** The span's tokens joined by spaces. */
+  words: string;
+  /** A bare ring name after a locant ("2-piperidone"): another chemical, skipped. */
+  locant: boolean;
+  /** A substituent before or a derivative word after it. */
+  substituted: boolean;
+  substitutedEvidence: string;
+  /** An abbreviation shared with a benign chemical. */
+  shared: boolean;
+}
+
+/** Everything matchLine derives from the description alone. */
+interface DescriptionFacts {
+  tokens: readonly string[];
+  textCas: readonly CasCheck[];
+  salt: boolean;
+  /** Exact name spans, longest first. */
+  exact: readonly SpanFacts[];
+  /** A token with a precursor stem: a typo search is worthwhile. */
+  stem: boolean;
+  /** Within-edit-distance spans, computed the first time a line needs them. */
+  fuzzy: readonly SpanFacts[] | undefined;
+  contextWords: boolean;
+  familyGate: boolean;
+  /** Pattern families whose patterns the description satisfies, computed the first time a line needs them. */
+  families: readonly CompiledFamily[] | undefined;
+  familyEvidence: string;
+  bareCas: boolean;
+  /** A long word with a chemical suffix, computed the first time a line needs it. */
+  suffixWord: boolean | undefined;
+  wording: Wording;
+}
+
+function wordingOf(tokens: readonly string[]): Wording {
+  const rest = tokens.filter((t) => !/^\d+$/.test(t) && !FILLER_WORDS.has(t) && t !== 'for' && t !== 'with');
+  return Object.freeze({
+    vague: rest.every((t) => VAGUE_WORDS.has(t)),
+    consolidatedWording: tokens.some((t) => CONSOLIDATION_WORDS.has(t)),
+    consumerWording: tokens.some((t) => CONSUMER_WORDS.has(t)),
+    pillPress: PILL_PRESS_PATTERN.test(` ${tokens.join(' ')} `),
+  });
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
 
 interface CasEntry {
   lookalike: boolean;
@@ -168,23 +239,75 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
     return knowledge.substances.get(id)?.name ?? id;
   }
 
+  // Goods descriptions recur (the same products from the same suppliers). Everything a description alone
+  // determines (tokens, CAS-shaped text, name spans, wording, family patterns) is computed once per distinct
+  // description and kept in a bounded memo of this matcher, so a knowledge reload (a new matcher) starts
+  // empty; the per-line part (CAS field, HS code, confidences) is recomputed on every call.
+  const descriptions = new BoundedCache<string, DescriptionFacts>(DESCRIPTION_CACHE_SIZE);
+
+  function describe(description: string): DescriptionFacts {
+    const cached = descriptions.get(description);
+    if (cached !== undefined) return cached;
+    const { tokens, digits } = tokenizeChem(description);
+    Object.freeze(tokens);
+    const textCas = digits >= 5 ? findCasInText(description) : [];
+    const d: DescriptionFacts = {
+      tokens,
+      textCas,
+      salt: tokens.some((t) => SALT_WORDS.has(t)),
+      exact: spanFacts(tokens, longestFirst(index.findSpans(tokens))),
+      stem: tokens.some(hasStem),
+      fuzzy: undefined,
+      contextWords: tokens.some((t) => CHEMICAL_CONTEXT_WORDS.has(t)) || description.includes('%'),
+      // The gate words contain no space: found in the space-joined text exactly when inside one token.
+      familyGate: tokens.some((t) => FAMILY_GATE.some((g) => t.includes(g))),
+      families: undefined,
+      familyEvidence: description.slice(0, 80),
+      bareCas:
+        textCas.length > 0 && tokens.filter((t) => !/^\d+$/.test(t) && !FILLER_WORDS.has(t)).length <= 1,
+      suffixWord: undefined,
+      wording: wordingOf(tokens),
+    };
+    descriptions.set(description, d);
+    return d;
+  }
+
+  function spanFacts(tokens: readonly string[], spans: readonly Span[]): SpanFacts[] {
+    return spans.map((s) => {
+      const words = tokens.slice(s.start, s.end + 1).join(' ');
+      const prev = tokens[s.start - 1];
+      const prefixed = prev !== undefined && isSubstituentToken(prev);
+      return {
+        span: s,
+        words,
+        // "2-piperidone", "4 methyl piperidine": a locant or substituent before a bare ring name is another chemical.
+        locant: tokens[s.start]!.startsWith('piperid') && prev !== undefined && /^\d{1,2}$/.test(prev),
+        substituted: prefixed || derivativeFollows(tokens, s.end),
+        substitutedEvidence: prefixed ? `${prev} ${words}` : words,
+        shared: s.entry.kind === 'ABBREVIATION' && ambiguous.has(tokens.slice(s.start, s.end + 1).join('')),
+      };
+    });
+  }
+
   function matchLine(line: GoodsLine): LineMatch {
-    const { tokens, digits } = tokenizeChem(line.description);
+    const d = describe(line.description);
+    const tokens = d.tokens;
     const matches = new Map<string, ChemicalMatch>();
     const benign: BenignMatch[] = [];
     const invalidCas: string[] = [];
     const unknownCas: string[] = [];
-    const salt = tokens.some((t) => SALT_WORDS.has(t));
+    const salt = d.salt;
 
     // CAS numbers: the field first (filer asserted), then CAS-shaped text in the description.
-    const textCas = digits >= 5 ? findCasInText(line.description) : [];
-    const casSeen = new Set<string>();
+    const textCas = d.textCas;
+    const casCount = line.casChecks.length + textCas.length;
+    const casSeen = casCount === 0 ? NO_IDS : new Set<string>();
     // A loop, not a helper closure: tsx wraps every closure created per call in a costly __name().
-    for (let c = 0; c < line.casChecks.length + textCas.length; c++) {
+    for (let c = 0; c < casCount; c++) {
       const fromText = c >= line.casChecks.length;
       const check = (fromText ? textCas[c - line.casChecks.length] : line.casChecks[c])!;
       if (check.normalized === null || casSeen.has(check.normalized)) continue;
-      casSeen.add(check.normalized);
+      (casSeen as Set<string>).add(check.normalized);
       if (check.valid) {
         const hit = casIndex.get(check.normalized);
         if (hit === undefined) unknownCas.push(check.normalized);
@@ -219,37 +342,31 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
     }
 
     // Names: longest runs first.
-    let kept = longestFirst(index.findSpans(tokens));
+    let kept = d.exact;
     // Typos ("4-Piperdone", "norfentanil"): only when nothing was recognised exactly and a stem is present.
-    if (kept.length === 0 && matches.size === 0 && tokens.some(hasStem)) {
-      kept = longestFirst(index.findFuzzy(tokens, hasStem));
+    if (kept.length === 0 && matches.size === 0 && d.stem) {
+      d.fuzzy ??= spanFacts(tokens, longestFirst(index.findFuzzy(tokens, hasStem)));
+      kept = d.fuzzy;
     }
-    for (const s of kept) {
+    for (const k of kept) {
+      const s = k.span;
       if (s.entry.lookalike && !benign.some((b) => b.id === s.entry.id))
-        benign.push({
-          id: s.entry.id,
-          name: lookalikes.get(s.entry.id)!.name,
-          evidence: tokens.slice(s.start, s.end + 1).join(' '),
-        });
+        benign.push({ id: s.entry.id, name: lookalikes.get(s.entry.id)!.name, evidence: k.words });
     }
 
     const context =
-      casSeen.size > 0 ||
-      (line.hsCode !== null && /^(28|29|3824)/.test(line.hsCode)) ||
-      tokens.some((t) => CHEMICAL_CONTEXT_WORDS.has(t)) ||
-      line.description.includes('%'); // a purity figure
-    const confusable = new Set(benign.flatMap((b) => lookalikes.get(b.id)?.confusableWith ?? []));
+      casSeen.size > 0 || (line.hsCode !== null && /^(28|29|3824)/.test(line.hsCode)) || d.contextWords;
+    const confusable =
+      benign.length === 0
+        ? NO_IDS
+        : new Set(benign.flatMap((b) => lookalikes.get(b.id)?.confusableWith ?? []));
 
-    for (const s of kept) {
+    for (const k of kept) {
+      const s = k.span;
       if (s.entry.lookalike) continue;
       const substance = knowledge.substances.get(s.entry.id)!;
-      const words = tokens.slice(s.start, s.end + 1).join(' ');
-      const prev = tokens[s.start - 1];
-      // "2-piperidone", "4 methyl piperidine": a locant or substituent before a bare ring name is another chemical.
-      if (tokens[s.start]!.startsWith('piperid') && prev !== undefined && /^\d{1,2}$/.test(prev)) continue;
-      const substituted =
-        (prev !== undefined && isSubstituentToken(prev)) || derivativeFollows(tokens, s.end);
-      if (substituted) {
+      if (k.locant) continue;
+      if (k.substituted) {
         const familyId = substance.substituentFamily;
         if (familyId === null) continue;
         addMatch(matches, {
@@ -260,19 +377,17 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
           confidence: CONFIDENCE.ANALOGUE_SUBSTITUENT,
           cas: null,
           salt,
-          evidence: prev !== undefined && isSubstituentToken(prev) ? `${prev} ${words}` : words,
+          evidence: k.substitutedEvidence,
         });
         continue;
       }
       if (s.entry.kind === 'ABBREVIATION' && confusable.has(substance.id)) continue;
-      const shared =
-        s.entry.kind === 'ABBREVIATION' && ambiguous.has(tokens.slice(s.start, s.end + 1).join(''));
       const confidence =
         s.entry.kind === 'NAME'
           ? CONFIDENCE.NAME
           : s.entry.kind === 'SYNONYM'
             ? CONFIDENCE.SYNONYM
-            : shared
+            : k.shared
               ? context
                 ? CONFIDENCE.AMBIGUOUS_ABBREVIATION
                 : CONFIDENCE.AMBIGUOUS_ABBREVIATION_NO_CONTEXT
@@ -287,19 +402,32 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
         confidence: s.edits === 0 ? confidence : (FUZZY_CONFIDENCE[s.edits] ?? 0.6),
         cas: null,
         salt,
-        evidence: s.edits === 0 ? words : `${words} (spelling variant)`,
+        evidence: s.edits === 0 ? k.words : `${k.words} (spelling variant)`,
       });
     }
 
     // Families: class wording (boc-, halo-, benzyl- forms) when no exact precursor name or CAS was found.
-    const padded = ` ${tokens.join(' ')} `;
-    const exact = [...matches.values()].some(
-      (m) =>
-        m.kind !== 'HS' && m.kind !== 'CAS_NEAR' && m.familyId === null && isPrecursorLike(m.substanceId),
-    );
-    if (!exact && FAMILY_GATE.some((g) => padded.includes(g))) {
-      for (const f of families) {
-        if (f.requireAll.every((r) => r.test(padded)) && !f.exclude.some((r) => r.test(padded))) {
+    if (d.familyGate) {
+      let exact = false;
+      for (const m of matches.values()) {
+        if (
+          m.kind !== 'HS' &&
+          m.kind !== 'CAS_NEAR' &&
+          m.familyId === null &&
+          isPrecursorLike(m.substanceId)
+        ) {
+          exact = true;
+          break;
+        }
+      }
+      if (!exact) {
+        if (d.families === undefined) {
+          const padded = ` ${tokens.join(' ')} `;
+          d.families = families.filter(
+            (f) => f.requireAll.every((r) => r.test(padded)) && !f.exclude.some((r) => r.test(padded)),
+          );
+        }
+        for (const f of d.families) {
           addMatch(matches, {
             substanceId: f.parent,
             familyId: f.id,
@@ -308,22 +436,24 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
             confidence: CONFIDENCE.ANALOGUE_PATTERN,
             cas: null,
             salt,
-            evidence: line.description.slice(0, 80),
+            evidence: d.familyEvidence,
           });
         }
       }
     }
 
     // A pattern family is the more specific reading of the same words than a bare substituent.
-    for (const [key, m] of matches) {
-      if (m.kind === 'ANALOGUE' && knowledge.families.get(m.familyId ?? '')?.trigger === 'substituent') {
-        const specific = [...matches.values()].some(
-          (o) =>
-            o !== m &&
-            o.kind === 'ANALOGUE' &&
-            knowledge.families.get(o.familyId ?? '')?.trigger === 'pattern',
-        );
-        if (specific) matches.delete(key);
+    if (matches.size > 1) {
+      for (const [key, m] of matches) {
+        if (m.kind === 'ANALOGUE' && knowledge.families.get(m.familyId ?? '')?.trigger === 'substituent') {
+          const specific = [...matches.values()].some(
+            (o) =>
+              o !== m &&
+              o.kind === 'ANALOGUE' &&
+              knowledge.families.get(o.familyId ?? '')?.trigger === 'pattern',
+          );
+          if (specific) matches.delete(key);
+        }
       }
     }
 
@@ -357,22 +487,26 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
       }
     }
 
-    const sorted = [...matches.values()].sort((a, b) => b.confidence - a.confidence);
-    const rest = tokens.filter((t) => !/^\d+$/.test(t) && !FILLER_WORDS.has(t));
-    const namesChemical =
+    const sorted =
+      matches.size === 0 ? [] : [...matches.values()].sort((a, b) => b.confidence - a.confidence);
+    let namesChemical =
       sorted.some((m) => m.kind !== 'HS' && m.kind !== 'CAS_NEAR') ||
       benign.length > 0 ||
-      unknownCas.length > 0 ||
-      (context && tokens.some((t) => t.length >= 7 && CHEMICAL_SUFFIX.test(t) && !NOT_CHEMICAL.has(t)));
+      unknownCas.length > 0;
+    if (!namesChemical && context) {
+      d.suffixWord ??= tokens.some((t) => t.length >= 7 && CHEMICAL_SUFFIX.test(t) && !NOT_CHEMICAL.has(t));
+      namesChemical = d.suffixWord;
+    }
     return {
       goodsLine: line.lineNumber,
       tokens,
+      wording: d.wording,
       matches: sorted,
       benign,
       heading,
       invalidCas,
       unknownCas,
-      bareCas: textCas.length > 0 && rest.length <= 1,
+      bareCas: d.bareCas,
       chemicalContext: context || sorted.length > 0 || benign.length > 0,
       namesChemical,
     };
@@ -383,5 +517,5 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
     return role === 'precursor' || role === 'analogue';
   }
 
-  return { knowledgeVersion: knowledge.contentHash, matchLine };
+  return { knowledgeVersion: knowledge.contentHash, matchLine, cacheStats: () => descriptions.stats() };
 }

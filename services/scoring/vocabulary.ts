@@ -32,8 +32,40 @@ export const PILL_PRESS_PATTERN =
   / (pill|tablet|tableting|tabletting) (press|presses|machine|machines|compression|punch|punches|die|dies|mold|mould)|(^| )tdp |rotary (tablet )?press|punch(es)? (and )?dies?|die (mold|mould)s?|encapsulat|capsule (fill|filler|filling)/;
 
 /** §3 #7: address words of homes and mail drops (FinCEN 2024; DEA "Know Your Customer"). */
-export const RESIDENTIAL_PATTERN =
-  /\b(apt|apartment|flat|residential|residence|residency|villa|condo|condominium|dormitory|dorm|basement|bsmt|townhouse|house no|h no|po box|p o box|post box|pobox)\b/;
+const RESIDENTIAL_WORDS = words(`
+  apt apartment flat residential residence residency villa condo condominium dormitory dorm basement bsmt
+  townhouse pobox
+`);
+/** Residential phrases of several words. */
+const RESIDENTIAL_PHRASES: readonly (readonly string[])[] = [
+  'house no',
+  'h no',
+  'po box',
+  'p o box',
+  'post box',
+].map((p) => p.split(' '));
+
+/** §3 #7 as a pattern over normalised words joined by single spaces. */
+export const RESIDENTIAL_PATTERN = new RegExp(
+  `\\b(${[...RESIDENTIAL_WORDS, ...RESIDENTIAL_PHRASES.map((p) => p.join(' '))].join('|')})\\b`,
+);
+
+/**
+ * RESIDENTIAL_PATTERN.test(tokens.join(' ')) for tokens of letters and digits only (normalised words), without
+ * building the text: a word of the pattern must then be a whole token, a phrase a run of consecutive tokens.
+ */
+export function residentialTokens(tokens: readonly string[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (RESIDENTIAL_WORDS.has(tokens[i]!)) return true;
+    for (const phrase of RESIDENTIAL_PHRASES) {
+      if (i + phrase.length > tokens.length) continue;
+      let k = 0;
+      while (k < phrase.length && tokens[i + k] === phrase[k]) k++;
+      if (k === phrase.length) return true;
+    }
+  }
+  return false;
+}
 
 /** §3 #15: "To order" consignee (CBP 24-hour rule FAQ). */
 export const TO_ORDER_PATTERN = /^\s*to\s+(the\s+)?order\b/i;
@@ -104,25 +136,78 @@ export const CALLING_CODES: Readonly<Record<string, readonly string[]>> = {
 
 /** Countries a phone number's calling code belongs to, or null when it has no recognisable code. */
 export function phoneCountries(phone: string): readonly string[] | null {
-  const m = /^\s*(?:\+|00)\s*(\d[\d\s().-]*)$/.exec(phone);
-  if (m === null) return null;
-  const digits = m[1]!.replace(/\D/g, '');
-  for (const len of [3, 2, 1]) {
-    const hit = CALLING_CODES[digits.slice(0, len)];
+  const digits = callingDigits(phone);
+  if (digits === null) return null;
+  // Codes have no leading zero, so "0.." matches none and a 1-3 digit prefix maps to one table slot.
+  if (digits.charCodeAt(0) === 48) return null;
+  for (let len = Math.min(3, digits.length); len >= 1; len--) {
+    const hit = CODE_TABLE[Number(digits.slice(0, len))];
     if (hit !== undefined) return hit;
   }
   return null;
+}
+
+/** CALLING_CODES by numeric code. */
+const CODE_TABLE: (readonly string[] | undefined)[] = Array.from({ length: 1000 }, (_, code) =>
+  Object.hasOwn(CALLING_CODES, String(code)) ? CALLING_CODES[String(code)] : undefined,
+);
+
+const PHONE_PATTERN = /^\s*(?:\+|00)\s*(\d[\d\s().-]*)$/;
+const isAsciiSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * The first three digits after the + or 00 prefix when the whole text matches PHONE_PATTERN, else null.
+ * One scan for ASCII text (what the pattern and /\D/g would give); the regex itself for anything else.
+ */
+function callingDigits(phone: string): string | null {
+  const n = phone.length;
+  for (let k = 0; k < n; k++) {
+    if (phone.charCodeAt(k) > 127) {
+      const m = PHONE_PATTERN.exec(phone);
+      return m === null ? null : m[1]!.replace(/\D/g, '').slice(0, 3);
+    }
+  }
+  let i = 0;
+  while (i < n && isAsciiSpace(phone.charCodeAt(i))) i++;
+  if (phone.charCodeAt(i) === 43) i++;
+  else if (phone.charCodeAt(i) === 48 && phone.charCodeAt(i + 1) === 48) i += 2;
+  else return null;
+  while (i < n && isAsciiSpace(phone.charCodeAt(i))) i++;
+  let c = phone.charCodeAt(i);
+  if (!(c >= 48 && c <= 57)) return null;
+  let digits = '';
+  for (; i < n; i++) {
+    c = phone.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits.length < 3) digits += phone[i];
+    } else if (!(isAsciiSpace(c) || c === 40 || c === 41 || c === 46 || c === 45)) return null;
+  }
+  return digits;
 }
 
 const GENERIC_TLDS = words('co io ai me tv cc ws fm la to gg ly');
 
 /** Country of an e-mail's country-code top-level domain (".cn" -> CN), or null for generic domains. */
 export function emailCountry(email: string): string | null {
-  const m = /\.([a-z]{2})\s*$/i.exec(email);
-  if (m === null) return null;
-  const tld = m[1]!.toLowerCase();
+  const found = topLevelDomain(email);
+  if (found === null) return null;
+  const tld = found.toLowerCase();
   if (GENERIC_TLDS.has(tld)) return null;
   return tld === 'uk' ? 'GB' : tld.toUpperCase();
+}
+
+const TLD_PATTERN = /\.([a-z]{2})\s*$/i;
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** What TLD_PATTERN captures: two letters after a dot at the end, before trailing white space. */
+function topLevelDomain(email: string): string | null {
+  let j = email.length - 1;
+  while (j >= 0 && isAsciiSpace(email.charCodeAt(j))) j--;
+  // Unicode white space (which \s also matches) is left to the regex.
+  if (j >= 0 && email.charCodeAt(j) > 127) return TLD_PATTERN.exec(email)?.[1] ?? null;
+  if (j < 2 || email.charCodeAt(j - 2) !== 46) return null;
+  if (!isAsciiLetter(email.charCodeAt(j)) || !isAsciiLetter(email.charCodeAt(j - 1))) return null;
+  return email.slice(j - 1, j + 1);
 }
 
 /**
