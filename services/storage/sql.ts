@@ -40,6 +40,11 @@ export function escapeString(value: string): string {
 
 const TSV_SPECIAL = /[\\\0\b\f\r\n\t]/;
 const TSV_ESCAPE = /[\\\0\b\f\r\n\t]/g;
+const LITERAL_SPECIAL = /[\\'\0\b\f\r\n\t]/;
+
+// Same text as literal(v); most elements (rule ids, HS codes) have nothing to escape.
+const arrayElement = (v: string | number): string =>
+  typeof v === 'string' && !LITERAL_SPECIAL.test(v) ? `'${v}'` : literal(v);
 
 /**
  * A value as one field of ClickHouse's TabSeparated input: strings with backslash escapes (quotes need
@@ -55,7 +60,7 @@ export function tsvField(value: string | number | bigint | boolean | readonly (s
   }
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return `[${value.map((v) => literal(v as string | number)).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(arrayElement).join(',')}]`;
   throw new TypeError(`unsupported TSV value: ${typeof value}`);
 }
 
