@@ -243,7 +243,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
     const reports = valid.map((v) => v.report);
     const decisions = opts.scorer.scoreBatch(reports, scoredAt, { counterparts });
-    for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt) ?? [])
+    for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt, { counterparts }) ?? [])
       pending.shadow.push(shadowRow(s));
     decisions.forEach((d, i) => {
       const v = valid[i]!;
@@ -253,15 +253,15 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     });
     if (rescore.size > 0) {
       const again = [...rescore.values()];
-      const redecided = opts.scorer.scoreBatch(
-        again.map((e) => e.report),
-        scoredAt,
-        { counterparts },
-      );
+      const againReports = again.map((e) => e.report);
+      const redecided = opts.scorer.scoreBatch(againReports, scoredAt, { counterparts });
       redecided.forEach((d, i) => {
         const e = again[i]!;
         pending.rows.push(tsvLine(decisionRow(d, e.report, e.raw, e.origin)));
       });
+      // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
+      for (const s of opts.scorer.shadowBatch?.(againReports, redecided, scoredAt, { counterparts }) ?? [])
+        pending.shadow.push(shadowRow(s));
       metrics.reconciled.inc(again.length);
     }
   }

@@ -164,11 +164,11 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     // The options carry reconciliation counterparts: dropping them would silently skip reconciliation.
     scoreBatch: (reports, scoredAt, options) => scorer.scoreBatch(reports, scoredAt, options),
-    shadowBatch(reports, decisions, scoredAt): ShadowScore[] {
+    shadowBatch(reports, decisions, scoredAt, options): ShadowScore[] {
       if (challenger.current === null || reports.length === 0) return [];
-      // The same rules snapshot (scoring is synchronous, a reload cannot land in between) with the
-      // challenger's model: exactly the decision the challenger would have made.
-      const shadow = shadowScorer.scoreBatch(reports, scoredAt);
+      // The same rules snapshot (scoring is synchronous, a reload cannot land in between) and the same
+      // counterparts, with the challenger's model: exactly the decision the challenger would have made.
+      const shadow = shadowScorer.scoreBatch(reports, scoredAt, options);
       return shadow.map((s, i) => {
         const d = decisions[i]!;
         return {

@@ -36,5 +36,10 @@ export interface Scorer {
    */
   scoreBatch(reports: readonly Report[], scoredAt: Date, options?: ScoreOptions): Decision[];
   /** Challenger scores for the same batch when a challenger runs in shadow; otherwise absent or []. */
-  shadowBatch?(reports: readonly Report[], decisions: readonly Decision[], scoredAt: Date): ShadowScore[];
+  shadowBatch?(
+    reports: readonly Report[],
+    decisions: readonly Decision[],
+    scoredAt: Date,
+    options?: ScoreOptions,
+  ): ShadowScore[];
 }
