@@ -62,16 +62,22 @@ export async function extraSections({ reports, decodeUsPerReport }: BenchContext
 
   const model = await loadChampion();
   const modelRows: string[] = [];
+  // Warm up every batch size for two seconds before timing any, not a few calls: V8 needs ~2,000 calls to
+  // optimise the TF.js dispatch path and tier up the WASM kernels (in background threads, slower on a busy
+  // 2-core machine), and until then a call costs 2-5x its steady state (docs/adr/0005).
+  const inputs = new Map([64, 256, 1024].map((b) => [b, extractBatch(sample.slice(0, b))]));
+  const warmUntil = performance.now() + 2000;
+  while (performance.now() < warmUntil)
+    for (const [b, x] of inputs) {
+      model.scoreFeatures(x, b);
+      model.predictFeatures(x, b);
+    }
   for (const batch of [64, 256, 1024]) {
-    const x = extractBatch(sample.slice(0, batch));
+    const x = inputs.get(batch)!;
     const iterations = Math.max(20, Math.round(20_000 / batch));
-    // Warm up for a second, not a few calls: V8 needs ~2,000 calls to optimise the TF.js dispatch path and
-    // tier up the WASM kernels, and until then a call costs 2-5x its steady state (docs/adr/0005).
-    const warmUntil = performance.now() + 1000;
-    while (performance.now() < warmUntil) model.scoreFeatures(x.slice(), batch);
     const us =
       (best(3, () => {
-        for (let k = 0; k < iterations; k++) model.scoreFeatures(x.slice(), batch);
+        for (let k = 0; k < iterations; k++) model.scoreFeatures(x, batch);
       }) *
         1000) /
       (iterations * batch);
