@@ -62,6 +62,9 @@ interface Env {
   registryDir: string;
 }
 
+/** The lane policy file every command reads: LANE_POLICY_FILE, else models/lanes.yaml. */
+const lanePolicyPath = (e: Env) => e.config.LANE_POLICY_FILE ?? DEFAULT_LANE_POLICY_PATH;
+
 function env(registry?: string): Env {
   const config = loadConfig(pipelineConfigSchema);
   return { config, registryDir: resolveRegistryDir(registry ?? config.MODELS_DIR) };
@@ -151,6 +154,7 @@ export function registerDataScienceCommands(program: Command): void {
             seed: o.seed,
             holdout: o.holdoutCount > 0 ? { seed: o.holdoutSeed, count: o.holdoutCount } : null,
             table: ch?.table ?? null,
+            lanePolicyPath: lanePolicyPath(e),
             ...(scorer ? { scorer } : {}),
             noWeights: !o.weights,
             progress: o.progress ? createProgress() : silentProgress,
@@ -206,6 +210,7 @@ export function registerDataScienceCommands(program: Command): void {
           ...(o.against ? { against: o.against } : {}),
           data,
           ...(e.config.RULES_DIR ? { rulesDir: e.config.RULES_DIR } : {}),
+          lanePolicyPath: lanePolicyPath(e),
           ...(o.watchlist ? { watchlistDir: o.watchlist } : {}),
           onStage: (s) => progress.stage(s),
         });
@@ -353,6 +358,7 @@ export function registerDataScienceCommands(program: Command): void {
           client,
           database,
           challenger,
+          yellowThreshold: loadLanePolicy(lanePolicyPath(e)).thresholds.yellow,
           ...(o.since ? { since: o.since } : {}),
         });
         if (o.json) json(r);
@@ -466,7 +472,7 @@ export function registerDataScienceCommands(program: Command): void {
         const e = env(o.registry);
         if (!o.data && o.from !== 'clickhouse' && o.from !== 'synthetic')
           throw usage("--from takes 'clickhouse' or 'synthetic'; use --data FILE for a file");
-        const policyPath = o.policy ?? e.config.LANE_POLICY_FILE ?? DEFAULT_LANE_POLICY_PATH;
+        const policyPath = o.policy ?? lanePolicyPath(e);
         const policy = loadLanePolicy(policyPath);
         let reports: Report[];
         let source: string;

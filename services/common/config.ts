@@ -60,6 +60,14 @@ export const clickhouseShape = {
     .describe('database'),
 } as const;
 
+export const lanePolicyShape = {
+  LANE_POLICY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('lane policy: expected lane rates and thresholds (default: models/lanes.yaml)'),
+} as const;
+
 export const pipelineConfigSchema = z
   .object({
     ...baseShape,
@@ -93,11 +101,7 @@ export const pipelineConfigSchema = z
       .describe('/metrics, /healthz, /readyz'),
     RULES_DIR: z.string().min(1).optional().describe('rules directory (default: models/rules)'),
     MODELS_DIR: z.string().min(1).optional().describe('model registry directory (default: models)'),
-    LANE_POLICY_FILE: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('lane policy: expected lane rates and thresholds (default: models/lanes.yaml)'),
+    ...lanePolicyShape,
     WATCHLIST_DIR: z
       .string()
       .min(1)
@@ -110,6 +114,7 @@ export const reviewConfigSchema = z
   .object({
     ...baseShape,
     ...clickhouseShape,
+    ...lanePolicyShape,
     REVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('review web app port'),
     REVIEW_HOST: z.string().default('127.0.0.1').describe('review web app bind address'),
   })

@@ -87,7 +87,7 @@ export interface ReviewAppOptions {
   sessions?: SessionStore;
   throttle?: LoginThrottle;
   drift?: DriftStatusProvider;
-  /** The lane policy whose expected shares the dashboard shows (default: models/lanes.yaml, read per request). */
+  /** The lane policy whose expected shares the dashboard shows (default: LANE_POLICY_FILE or models/lanes.yaml, read per request). */
   lanePolicy?: () => LanePolicy | undefined;
   /** Mark cookies Secure (set when served over https, e.g. behind a TLS proxy). */
   secureCookies?: boolean;
@@ -120,16 +120,16 @@ export interface ReviewDeps {
   sharing: readonly SharingService[];
 }
 
-/** Parses with a zod schema or answers 400 naming the field. */
 /** The lane policy on disk, or undefined when it cannot be read (the dashboard then shows no expectation). */
-function currentLanePolicy(): LanePolicy | undefined {
+function currentLanePolicy(file: string | undefined): LanePolicy | undefined {
   try {
-    return loadLanePolicy();
+    return loadLanePolicy(file);
   } catch {
     return undefined;
   }
 }
 
+/** Parses with a zod schema or answers 400 naming the field. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new HttpError('BAD_REQUEST', describeIssue(result.error));
@@ -199,7 +199,7 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     sessions: opts.sessions ?? createMemorySessionStore({ clock }),
     throttle: opts.throttle ?? createLoginThrottle({ clock }),
     drift: opts.drift ?? noDriftData,
-    lanePolicy: opts.lanePolicy ?? currentLanePolicy,
+    lanePolicy: opts.lanePolicy ?? (() => currentLanePolicy(opts.config.LANE_POLICY_FILE)),
     actions: createCaseActions({ client, database, audit, users, clock }),
     cookieOptions: { path: '/', sameSite: 'strict', secure: opts.secureCookies ?? false },
     pollIntervalMs: opts.pollIntervalMs ?? 10_000,

@@ -133,6 +133,8 @@ export async function evaluate(opts: {
   against?: string;
   data: EvalData;
   rulesDir?: string;
+  /** Lane policy file (default models/lanes.yaml). */
+  lanePolicyPath?: string;
   /** OFAC-style watchlist folder for the rules (as `score --watchlist`); none by default. */
   watchlistDir?: string;
   policy?: Partial<DecisionPolicy>;
@@ -149,7 +151,7 @@ export async function evaluate(opts: {
   const data = await loadEvalData(opts.data);
   const { reports, positive, patterns } = data;
   const policy = opts.policy ?? {};
-  const rules = loadRulesSnapshot(opts.rulesDir);
+  const rules = loadRulesSnapshot(opts.rulesDir, undefined, opts.lanePolicyPath);
   const resolved = policyForSnapshot(rules, policy);
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
 

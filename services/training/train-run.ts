@@ -43,6 +43,8 @@ export interface TrainRunOptions {
   /** The scorer whose lanes decide simulated inspection (generated data only). */
   scorer?: Scorer;
   policy?: Partial<DecisionPolicy>;
+  /** Lane policy whose thresholds stratify the labels (default models/lanes.yaml). */
+  lanePolicyPath?: string;
   /** Do not weight by inverse propensity (for comparing with the corrected model). */
   noWeights?: boolean;
   progress?: Progress;
@@ -81,7 +83,7 @@ export function heldOutMetrics(
 }
 
 async function loadData(opts: TrainRunOptions, progress: Progress): Promise<LabelledData> {
-  const thresholds = policyForLanes(loadLanePolicy(), opts.policy).thresholds;
+  const thresholds = policyForLanes(loadLanePolicy(opts.lanePolicyPath), opts.policy).thresholds;
   const src = opts.source;
   if (src.kind === 'clickhouse') {
     if (!opts.table) throw new Error('--from clickhouse needs a ClickHouse connection');
