@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from './report.ts';
 
-const examples = readFileSync(new URL('../../shared/examples/examples.jsonl', import.meta.url), 'utf8')
+const examples = readFileSync(new URL('../examples/examples.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.trim().length > 0)
   .map((l) => JSON.parse(l));

@@ -5,7 +5,7 @@ import { CounterpartCache } from './counterparts.ts';
 
 const base = reportSchema.parse(
   JSON.parse(
-    readFileSync(new URL('../../../shared/examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!,
+    readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!,
   ),
 );
 

@@ -6,7 +6,7 @@ import { MAX_MESSAGE_BYTES, reportSchema } from '../../schemas/report.ts';
 import { generateMalformed, generateReports } from '../generator/index.ts';
 import { type DecodeResult, decodeMessage, decodeText, decodeTextWith, reportParser } from './decode.ts';
 
-const examples = readFileSync(new URL('../../../shared/examples/examples.jsonl', import.meta.url), 'utf8')
+const examples = readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.trim().length > 0);
 

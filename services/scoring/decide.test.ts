@@ -17,7 +17,7 @@ import { loadRulesSnapshot } from './rules-store.ts';
 import { loadWatchlistDir } from './watchlist.ts';
 
 const examples: Report[] = readFileSync(
-  new URL('../../../shared/examples/examples.jsonl', import.meta.url),
+  new URL('../../examples/examples.jsonl', import.meta.url),
   'utf8',
 )
   .trim()

@@ -6,7 +6,7 @@ import { computeFacts } from './facts.ts';
 import { loadRulesSnapshot } from './rules-store.ts';
 import { EMPTY_WATCHLIST } from './watchlist.ts';
 
-const raw = readFileSync(new URL('../../../shared/examples/examples.jsonl', import.meta.url), 'utf8')
+const raw = readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l));

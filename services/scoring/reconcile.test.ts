@@ -5,7 +5,7 @@ import { descriptionOverlap, RECONCILE_RULE_ID, reconcile } from './reconcile.ts
 
 const parcel: Report = reportSchema.parse(
   JSON.parse(
-    readFileSync(new URL('../../../shared/examples/examples.jsonl', import.meta.url), 'utf8')
+    readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8')
       .trim()
       .split('\n')[2]!,
   ),

@@ -15,7 +15,7 @@ import { CONSIGNMENT_TYPE } from './stix-package.ts';
 import { TLP_EXTENSION_ID } from './tlp.ts';
 
 export const DEFAULT_STIX_SCHEMAS_DIR = fileURLToPath(
-  new URL('../../../shared/stix2-json-schemas/', import.meta.url),
+  new URL('../../vendor/oasis-stix2-json-schemas/', import.meta.url),
 );
 const OWN_SCHEMA_FILE = fileURLToPath(new URL('./x-customs-consignment.schema.json', import.meta.url));
 

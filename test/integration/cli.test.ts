@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXAMPLES = fileURLToPath(new URL('../../../shared/examples/examples.jsonl', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../examples/examples.jsonl', import.meta.url));
 
 function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}) {
   const r = spawnSync(process.execPath, ['bin/precursor-risk.mjs', ...args], {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_MESSAGE_BYTES } from '../../schemas/report.ts';
 
 const examples: Record<string, unknown>[] = readFileSync(
-  new URL('../../../shared/examples/examples.jsonl', import.meta.url),
+  new URL('../../examples/examples.jsonl', import.meta.url),
   'utf8',
 )
   .split('\n')
