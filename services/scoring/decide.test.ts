@@ -81,7 +81,7 @@ describe('the three shared examples', () => {
     );
     const hs = d.ruleHits.find((h) => h.ruleId === 'precursor-hs-unexplained')!;
     expect(hs.explanation).toContain(
-      'NPP is controlled in CA (PCR item 27, since 2016-11-18 [M]) on 2026-05-20',
+      'NPP is controlled in CA (PCR item 27, since 2016-11-30 [M]) on 2026-05-20',
     );
     expect(d.substances[0]).toMatchObject({
       name: 'NPP',

@@ -50,7 +50,7 @@ describe('control status as of the filing date', () => {
     const s = kb.statusOf('NPP', listings('npp'), ctx('CA', '2026-05-20'));
     expect(s.controlled).toBe(true);
     expect(s.listing?.id).toBe('CA-PCR-CLASS-A');
-    expect(s.explanation).toBe('NPP is controlled in CA (PCR item 27, since 2016-11-18 [M]) on 2026-05-20');
+    expect(s.explanation).toBe('NPP is controlled in CA (PCR item 27, since 2016-11-30 [M]) on 2026-05-20');
   });
 
   it('follows the staged scheduling dates (US 2023-05-12, UN 2024-12-03, IN 2025-01-23 for 4-piperidone)', () => {
@@ -84,7 +84,8 @@ describe('control status as of the filing date', () => {
     const s = kb.statusOf('ANPP', listings('anpp'), ctx('IN', '2026-04-11'));
     expect(s.controlled).toBe(true);
     expect(s.viaUnFallback).toBe(true);
-    expect(s.explanation).toContain('UN 1988 applies');
+    expect(s.explanation).toContain('judged against the UN 1988 table');
+    expect(s.explanation).not.toContain('applies');
   });
 
   it('never counts proposed listings as in force', () => {

@@ -32,14 +32,29 @@ const listingSchema = z
     source,
     note: z.string().optional(),
     direction: z.enum(['import', 'export']).optional(),
+    /** Last day in force of a temporary listing (a ministerial order with an end date). */
+    until: day.optional(),
   })
+  .strict();
+
+const smiles = z.string().regex(/^[A-Za-z0-9@+\-[\]()=#$%./\\:*~]+$/, 'expected a SMILES string');
+const structureSchema = z.object({ smiles, source }).strict();
+/** A name in another language (zh-Hans, zh-Hant, es, fr, de, ru, hi) or a trade name, with its source. */
+const sourcedName = z.object({ name: z.string().min(2), source }).strict();
+const translationSchema = z
+  .object({ lang: z.enum(['zh-Hans', 'zh-Hant', 'es', 'fr', 'de', 'ru', 'hi']), name: z.string().min(1), source })
   .strict();
 
 const substanceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     name: z.string().min(1),
-    role: z.enum(['precursor', 'reagent', 'analogue', 'related']),
+    role: z.enum(['precursor', 'reagent', 'analogue', 'related', 'opioid']),
+    /** Structure of the base form; identity is decided by its parent (largest fragment, neutralised). */
+    structure: structureSchema,
+    /** Medicines' brand names (no name parser reads a brand). */
+    tradeNames: z.array(sourcedName).default([]),
+    translations: z.array(translationSchema).default([]),
     substituentFamily: z.string().nullable(),
     names: z.array(z.string().min(2)).min(1),
     synonyms: z.array(z.string().min(2)),
@@ -50,6 +65,8 @@ const substanceSchema = z
           number: validCas,
           form: z.enum(['base', 'salt', 'hydrate']),
           label: z.string().optional(),
+          /** Structure of this form (salt with counter-ion, hydrate with water) when not the base. */
+          smiles: smiles.optional(),
           certainty,
           source,
         })
@@ -78,6 +95,12 @@ const familySchema = z
     trigger: z.enum(['pattern', 'substituent']).default('pattern'),
     requireAll: z.array(z.string()),
     exclude: z.array(z.string()),
+    /** Structure families: a parent structure matching any of `smarts`, all of `alsoSmarts`, none of `excludeSmarts`. */
+    smarts: z.array(z.string()).default([]),
+    alsoSmarts: z.array(z.string()).default([]),
+    excludeSmarts: z.array(z.string()).default([]),
+    /** The legal wording the family encodes, quoted or paraphrased from its source. */
+    wording: z.string().optional(),
     listings: z.array(listingSchema),
     source,
   })
@@ -89,6 +112,7 @@ const lookalikeSchema = z
     name: z.string().min(1),
     names: z.array(z.string().min(2)).min(1),
     sharedAbbreviations: z.array(z.string().min(2)).default([]),
+    smiles: smiles.optional(),
     cas: z.array(validCas),
     confusableWith: z.array(z.string()),
     certainty,
@@ -149,7 +173,7 @@ export const knowledgeFileSchema = z
           issue(['analogueFamilies', i], `invalid pattern ${p}`);
         }
       });
-      if (f.trigger === 'pattern' && f.requireAll.length === 0)
+      if (f.trigger === 'pattern' && f.requireAll.length === 0 && f.smarts.length === 0)
         issue(['analogueFamilies', i, 'requireAll'], 'a pattern family needs at least one pattern');
     });
     kb.hsHeadings.forEach((h, i) => {
@@ -193,7 +217,7 @@ export interface ControlStatus {
   viaUnFallback: boolean;
   /** Listings in force on the date in other jurisdictions (near-controlled evidence). */
   elsewhere: Listing[];
-  /** One sentence, e.g. "NPP is controlled in CA (PCR item 27, since 2016-11-18 [M]) on 2026-05-20". */
+  /** One sentence, e.g. "NPP is controlled in CA (PCR item 27, since 2016-11-30 [M]) on 2026-05-20". */
   explanation: string;
 }
 
@@ -213,11 +237,17 @@ export interface Knowledge {
 export const DEFAULT_NATIONAL_JURISDICTIONS: readonly string[] = ['CA', 'IN', 'US'];
 
 export function isInForce(listing: Listing, date: string): boolean {
-  return listing.status === 'in-force' && (listing.since === null || listing.since <= date);
+  return (
+    listing.status === 'in-force' &&
+    (listing.since === null || listing.since <= date) &&
+    (listing.until === undefined || date <= listing.until)
+  );
 }
 
 function describe(listing: Listing): string {
-  const since = listing.since === null ? 'date in force not recorded' : `since ${listing.since}`;
+  const since =
+    (listing.since === null ? 'date in force not recorded' : `since ${listing.since}`) +
+    (listing.until === undefined ? '' : ` until ${listing.until}`);
   const mark = listing.certainty === 'C' ? '' : ` [${listing.certainty}]`;
   return `${listing.item}, ${since}${mark}`;
 }
@@ -252,7 +282,7 @@ export function buildKnowledge(file: KnowledgeFile, national = DEFAULT_NATIONAL_
     let explanation: string;
     if (listing !== null) {
       const fallback = viaUnFallback
-        ? `; no national listing in force in ${jurisdiction}, UN 1988 applies`
+        ? `; no national listing of it recorded for ${jurisdiction}, judged against the UN 1988 table that national law implements`
         : '';
       explanation = `${name} is controlled in ${jurisdiction} (${describe(listing)}${fallback}) on ${ctx.date}`;
     } else {
