@@ -22,6 +22,14 @@ export const substanceMatchSchema = z.object({
   goodsLine: z.number().int().nullable(),
   confidence: z.number().min(0).max(1).optional(),
   controlled: z.boolean().optional(),
+  /** How the chemical was identified: CAS, TABLE (name table), OPSIN (parsed structure), FAMILY, TEXT_PATTERN, TYPO, HS. */
+  resolvedBy: z.string().optional(),
+  /** Parent structure (largest fragment, neutralised): canonical SMILES and InChIKey. */
+  smiles: z.string().optional(),
+  inchikey: z.string().optional(),
+  /** The analogue family matched, and the SMARTS that matched (highlighted in the case view). */
+  family: z.string().optional(),
+  smarts: z.string().optional(),
 });
 
 export const featureContributionSchema = z.object({ feature: z.string(), contribution: z.number() });

@@ -125,3 +125,15 @@ export function createNameResolver(opts: NameResolverOptions = {}): NameResolver
     },
   };
 }
+
+// The process's resolver: memory-only until the runtime installs the persistent one with the OPSIN helper
+// (services/runtime/chemistry.ts), so tests and one-off tools never read or write a cache file by accident.
+let current: NameResolver = createNameResolver({ cacheFile: null });
+
+export function nameResolver(): NameResolver {
+  return current;
+}
+
+export function useNameResolver(resolver: NameResolver): void {
+  current = resolver;
+}

@@ -52,13 +52,31 @@ const DIGIT_FOR_LETTER = /(?<=[a-z]{2})[015](?=[a-z]{2})/gi;
 const YL_AT_END = /(?<=[a-z]{3})y1$/i;
 const DIGIT_LETTER: Record<string, string> = { '0': 'o', '1': 'l', '5': 's' };
 
+// Chemical word parts a swapped digit must fall inside: "piperidine1carboxylate" keeps its locant.
+const MORPHEMES =
+  'piperid pyrid anilin phenyl phenethyl ethyl methyl propyl butyl benzyl propion propan fentan chloro fluoro bromo iodo amino amine amide carbonyl carboxyl acetyl anhydride chloride bromide hydro idone idine inone'.split(
+    ' ',
+  );
+
+function swapAt(word: string, d: string, offset: number): string {
+  // "1" is "l" after "y" or before a vowel (pheny1, ani1ine, ch1oro), "i" before a consonant (piperid1ne).
+  if (d === '1')
+    return /[aeiou]/i.test(word[offset + 1] ?? '') || /y/i.test(word[offset - 1] ?? '') ? 'l' : 'i';
+  return DIGIT_LETTER[d] ?? d;
+}
+
 function foldDigits(word: string): string {
   if (word.replace(/[^a-z]/gi, '').length < 5) return word;
-  return word.replace(YL_AT_END, 'yl').replace(DIGIT_FOR_LETTER, (d, offset: number) => {
-    // "1" is "l" after "y" or before a vowel (pheny1, ani1ine, ch1oro), "i" before a consonant (piperid1ne).
-    if (d === '1')
-      return /[aeiou]/i.test(word[offset + 1] ?? '') || /y/i.test(word[offset - 1] ?? '') ? 'l' : 'i';
-    return DIGIT_LETTER[d] ?? d;
+  const w = word.replace(YL_AT_END, 'yl');
+  return w.replace(DIGIT_FOR_LETTER, (d: string, offset: number) => {
+    const letter = swapAt(w, d, offset);
+    const swapped = w.slice(0, offset) + letter + w.slice(offset + 1);
+    // Only a digit that completes a chemical word part is a typed letter; otherwise it is a locant.
+    const lower = swapped.toLowerCase();
+    for (const m of MORPHEMES)
+      for (let i = lower.indexOf(m); i >= 0 && i <= offset; i = lower.indexOf(m, i + 1))
+        if (offset < i + m.length) return letter;
+    return d;
   });
 }
 

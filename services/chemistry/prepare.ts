@@ -90,6 +90,8 @@ function variantsOf(phrase: string): string[] {
 
 function isNoise(word: string): boolean {
   const w = word.toLowerCase().replace(/^[,;:([]+|[,;:.)\]]+$/g, '');
+  // A one- or two-digit number is a locant ("4 anilinopiperidine"), kept unless it ends the phrase.
+  if (/^\d{1,2}$/.test(w)) return false;
   return w === '' || NOISE_WORDS.has(w) || /^[\d.,/%x+-]+$/.test(w);
 }
 
@@ -102,6 +104,7 @@ export function candidateNames(description: string): PreparedName[] {
     let run: string[] = [];
     let salts: string[] = [];
     const flush = () => {
+      while (run.length > 0 && /^\d{1,2}[,.]?$/.test(run[run.length - 1]!)) run.pop();
       let phrase = run.join(' ').replace(/^[,:.\s]+|[,:\s]+$/g, '');
       // A trailing abbreviation in parentheses is its own candidate: "N-Phenethyl-4-piperidone (NPP)".
       const abbr = /\s*\(([^()]{2,12})\)$/.exec(phrase);

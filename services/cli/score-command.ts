@@ -37,8 +37,11 @@ export async function scoreStreams(opts: ScoreStreamsOptions): Promise<ScoreSumm
 
   const flush = async () => {
     if (batch.length === 0) return;
-    const decisions = opts.scorer.scoreBatch(batch, clock());
+    const current = batch;
     batch = [];
+    // Names the table lacks go to the name parser in one request; a parser that is down costs nothing.
+    await opts.scorer.prepare?.(current);
+    const decisions = opts.scorer.scoreBatch(current, clock());
     await write(opts.output, decisions.map((d) => `${JSON.stringify(d)}\n`).join(''));
     summary.scored += decisions.length;
   };

@@ -301,7 +301,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
     if (last === undefined) return;
     metrics.consumed.inc(batch.messages.length);
-    if (valid.length > 0) scoreValid(valid);
+    if (valid.length > 0) {
+      // Names the table lacks go to the name parser in one request, bounded by its deadline (never blocks).
+      await opts.scorer.prepare?.(valid.map((v) => v.report));
+      scoreValid(valid);
+    }
     pending.offsets.set(batch.partition, nextOffset(last));
     resolveOffset(last);
     metrics.consumerLag.set(

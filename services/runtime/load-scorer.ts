@@ -164,6 +164,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     // The options carry reconciliation counterparts: dropping them would silently skip reconciliation.
     scoreBatch: (reports, scoredAt, options) => scorer.scoreBatch(reports, scoredAt, options),
+    prepare: (reports, deadlineMs) => scorer.prepare?.(reports, deadlineMs) ?? Promise.resolve(),
     shadowBatch(reports, decisions, scoredAt, options): ShadowScore[] {
       if (challenger.current === null || reports.length === 0) return [];
       // The same rules snapshot (scoring is synchronous, a reload cannot land in between) and the same

@@ -16,10 +16,7 @@ import { countMatches } from './rule-engine.ts';
 import { loadRulesSnapshot } from './rules-store.ts';
 import { loadWatchlistDir } from './watchlist.ts';
 
-const examples: Report[] = readFileSync(
-  new URL('../../examples/examples.jsonl', import.meta.url),
-  'utf8',
-)
+const examples: Report[] = readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((l) => reportSchema.parse(JSON.parse(l)));
@@ -56,6 +53,10 @@ describe('the three shared examples', () => {
         goodsLine: 1,
         confidence: 0.95,
         controlled: true,
+        // Issue #13: the record also says how the chemical was identified and its parent structure.
+        resolvedBy: 'CAS',
+        smiles: 'O=C1CCNCC1',
+        inchikey: 'VRJHQPZVIGNGMX-UHFFFAOYSA-N',
       },
     ]);
   });

@@ -183,6 +183,7 @@ export function createScorer(options: ScorerOptions): Scorer {
     get lanePolicy() {
       return snapshot().lanes;
     },
+    prepare: (reports, deadlineMs) => snapshot().matcher.prepare(reports, deadlineMs),
     scoreBatch(reports, scoredAt, scoreOptions) {
       // One snapshot per batch: a reload mid-batch never mixes two rule versions in one batch.
       const snap = snapshot();

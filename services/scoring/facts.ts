@@ -11,8 +11,8 @@ import {
   type ReportFacts,
 } from './fact-catalogue.ts';
 import { tokenSetSimilarity } from './fuzzy.ts';
+import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './goods-lines.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
-import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
 import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
 import {
   emailCountry,
@@ -37,7 +37,7 @@ export interface FactContext {
   options?: FactOptions;
 }
 
-const CORE_MATCH = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM']);
+const CORE_MATCH = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM', 'STRUCTURE']);
 const PARTY_ROLES = ['shipper', 'consignee', 'notifyParty', 'forwarder', 'declarant'] as const;
 
 function listingsOf(knowledge: Knowledge, m: ChemicalMatch): readonly Listing[] {
@@ -144,6 +144,11 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         goodsLine: g.lineNumber,
         confidence: m.confidence,
         controlled: status.controlled,
+        resolvedBy: m.resolvedBy,
+        ...(m.smiles === null ? {} : { smiles: m.smiles }),
+        ...(m.inchikey === null ? {} : { inchikey: m.inchikey }),
+        ...(m.familyId === null ? {} : { family: m.familyId }),
+        ...(m.smarts === null ? {} : { smarts: m.smarts }),
       });
       const evidence =
         m.kind === 'HS'
@@ -152,7 +157,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
             ? `CAS ${m.evidence}`
             : `"${m.evidence}"`;
       const core = CORE_MATCH.has(m.kind) && m.familyId === null;
-      if (core && status.controlled && (role === 'precursor' || role === 'analogue')) {
+      if (core && status.controlled && (role === 'precursor' || role === 'analogue' || role === 'opioid')) {
         if (m.confidence >= opts.minConfidence && !f.controlled) {
           f.controlled = true;
           f.substance = m.name;

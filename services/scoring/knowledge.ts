@@ -42,7 +42,11 @@ const structureSchema = z.object({ smiles, source }).strict();
 /** A name in another language (zh-Hans, zh-Hant, es, fr, de, ru, hi) or a trade name, with its source. */
 const sourcedName = z.object({ name: z.string().min(2), source }).strict();
 const translationSchema = z
-  .object({ lang: z.enum(['zh-Hans', 'zh-Hant', 'es', 'fr', 'de', 'ru', 'hi']), name: z.string().min(1), source })
+  .object({
+    lang: z.enum(['zh-Hans', 'zh-Hant', 'es', 'fr', 'de', 'ru', 'hi']),
+    name: z.string().min(1),
+    source,
+  })
   .strict();
 
 const substanceSchema = z

@@ -4,7 +4,7 @@
 // company-form normalisation), so formatting differences between two filers are not reported.
 import type { RuleHit } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
-import { chemTokens, FILLER_WORDS } from './chem-text.ts';
+import { chemTokens, FILLER_WORDS } from '../chemistry/tokens.ts';
 import { jaroWinkler, tokenSetSimilarity } from './fuzzy.ts';
 import { normalizePartyName } from './party-names.ts';
 

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { canonicalJson, shortHash } from './canonical.ts';
+import { type ChemicalMatcher, createChemicalMatcher } from './goods-lines.ts';
 import { DEFAULT_KNOWLEDGE_PATH, type Knowledge, parseKnowledge } from './knowledge.ts';
 import { DEFAULT_LANE_POLICY_PATH, type LanePolicy, loadLanePolicy } from './lane-policy.ts';
-import { type ChemicalMatcher, createChemicalMatcher } from './matching.ts';
 import { type CompiledRule, compileRule } from './rule-engine.ts';
 import { checkRule, type RuleDefinition, rulesFileSchema } from './rule-schema.ts';
 

@@ -35,6 +35,11 @@ export interface Scorer {
    * DECLARATION or the reverse), when both have arrived: the two are then judged against each other.
    */
   scoreBatch(reports: readonly Report[], scoredAt: Date, options?: ScoreOptions): Decision[];
+  /**
+   * Resolves the chemical names of a batch with the name parser (OPSIN) before scoring it, waiting at most
+   * `deadlineMs`; scoring without it (or after the deadline) uses the name table and the cache.
+   */
+  prepare?(reports: readonly Report[], deadlineMs?: number): Promise<void>;
   /** Challenger scores for the same batch when a challenger runs in shadow; otherwise absent or []. */
   shadowBatch?(
     reports: readonly Report[],

@@ -1,4 +1,5 @@
-// Reads: free text (goods descriptions, knowledge-base names). Writes: normalised text and tokens.
+// Reads: free text (goods descriptions, knowledge-base names). Writes: lower-case ASCII tokens, the unit
+// the name table and the wording checks work on.
 // Guarantees: names and descriptions go through the same steps, so "4-Piperidone", "4 piperidone" and
 // "4‑PIPERIDONE" compare equal; salt and hydrate words are recognised, never silently merged into names.
 

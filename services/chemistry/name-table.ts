@@ -1,13 +1,16 @@
-// Reads: names, synonyms and abbreviations from the knowledge base; tokenised descriptions.
-// Writes: token spans that spell a known name (exact, via a character trie) and, as a fallback, names
-// within one or two letter edits. Guarantees: digits never fuzz (2-piperidone is not 4-piperidone), a
-// fuzzy hit must be unambiguous, and the exact path allocates nothing per character.
-import { squash } from './chem-text.ts';
+// Reads: the knowledge base's names (systematic, trivial, abbreviations, brands, other languages), added once.
+// Writes: exact name spans of a token list, and typo spans for text that resolved to nothing else.
+// Guarantees: the first registration of a key wins (names before synonyms before abbreviations); a typo span
+// never changes digits or a chemical ending (piperidine is never read as piperidone), is unique or dropped,
+// and is only tried on text no table name and no parsed structure explains (identify.ts decides that).
+import { nameKey } from './normalize.ts';
+import { squash } from './tokens.ts';
 
 export interface NameEntry {
   lookalike: boolean;
   id: string;
-  kind: 'NAME' | 'SYNONYM' | 'ABBREVIATION';
+  /** TRADE: a medicine's brand; TRANSLATION: a name in another language. */
+  kind: 'NAME' | 'SYNONYM' | 'ABBREVIATION' | 'TRADE' | 'TRANSLATION';
 }
 
 /** Character trie over squashed names (a-z, 0-9). */
@@ -36,6 +39,8 @@ const FUZZY_MAX_TOKENS = 8;
 export interface NameIndex {
   /** First registration of a key wins: callers add names before synonyms before abbreviations. */
   add(text: string, entry: NameEntry): void;
+  /** Names written in another script (Chinese, Russian, Hindi) found anywhere in the normalised text. */
+  findForeign(text: string): { entry: NameEntry; name: string }[];
   findSpans(tokens: readonly string[]): Span[];
   /**
    * Fallback for typos: windows of tokens within 1 edit (2 for names of 16+ letters) of exactly one name.
@@ -101,11 +106,21 @@ function histogramFar(a: Uint8Array, b: Uint8Array, max: number): boolean {
   return false;
 }
 
+// The chemical ending of a name: a typo may not change it (piperidine / piperidone / piperidinol differ).
+const endingOf = (key: string) => key.replace(/yle$/, 'yl').slice(-3);
+const NON_LATIN = /[^\x00-\x7F]/;
+
 export function createNameIndex(): NameIndex {
   const root = newNode();
   const fuzzyByLength = new Map<number, FuzzyEntry[]>();
+  const foreign: { key: string; name: string; entry: NameEntry }[] = [];
 
   const add = (text: string, entry: NameEntry) => {
+    if (NON_LATIN.test(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))) {
+      const key = nameKey(text);
+      if (key.length >= 2 && !foreign.some((f) => f.key === key)) foreign.push({ key, name: text, entry });
+      return;
+    }
     const key = squash(text);
     if (key.length < 2) return;
     let node = root;
@@ -155,7 +170,7 @@ export function createNameIndex(): NameIndex {
         if (!included || window.length < FUZZY_MIN_LENGTH - 1) continue;
         const digits = digitsOf(window);
         const max = window.length >= 16 ? 2 : 1;
-        let best: { entry: NameEntry; d: number } | null = null;
+        let best: { entry: NameEntry; d: number; key: string } | null = null;
         let tie = false;
         for (let len = window.length - max; len <= window.length + max; len++) {
           for (const f of fuzzyByLength.get(len) ?? []) {
@@ -163,17 +178,27 @@ export function createNameIndex(): NameIndex {
             const d = editDistance(window, f.key, max);
             if (d > max) continue;
             if (best === null || d < best.d) {
-              best = { entry: f.entry, d };
+              best = { entry: f.entry, d, key: f.key };
               tie = false;
             } else if (d === best.d && f.entry.id !== best.entry.id) tie = true;
           }
         }
-        if (best !== null && !tie)
+        if (best !== null && !tie && endingOf(window) === endingOf(best.key))
           spans.push({ start: i, end: j, len: window.length, entry: best.entry, edits: best.d });
       }
     }
     return spans;
   };
 
-  return { add, findSpans, findFuzzy };
+  const findForeign = (text: string) => {
+    if (foreign.length === 0 || !NON_LATIN.test(text)) return [];
+    const key = nameKey(text);
+    // Longest first, so "4-苯胺基-N-苯乙基哌啶" is not also read as the shorter names inside it.
+    const hits: { entry: NameEntry; name: string; key: string }[] = [];
+    for (const f of [...foreign].sort((a, b) => b.key.length - a.key.length))
+      if (key.includes(f.key) && !hits.some((h) => h.key.includes(f.key))) hits.push(f);
+    return hits.map(({ entry, name }) => ({ entry, name }));
+  };
+
+  return { add, findSpans, findFuzzy, findForeign };
 }
