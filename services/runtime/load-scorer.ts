@@ -18,6 +18,7 @@ import { type ModelPrediction, NullModel, type RiskModel } from '../scoring/risk
 import { createRulesStore } from '../scoring/rules-store.ts';
 import type { Scorer, ShadowScore } from '../scoring/scorer.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir } from '../scoring/watchlist.ts';
+import { startChemistry } from './chemistry.ts';
 
 export { driftStatus };
 
@@ -38,6 +39,8 @@ export interface LoadScorerOptions {
   drift?: Partial<DriftOptions> | false;
   /** Pointer poll interval (the fs.watch fallback). Default 1000 ms. */
   pollMs?: number;
+  /** The chemical name parser: "opsin" (default, CHEMISTRY_NAME_PARSER) or "off" (name table only). */
+  nameParser?: string;
 }
 
 export interface LoadedScorer extends Scorer {
@@ -92,6 +95,12 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     logger: log,
   });
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
+  // The name parser and its cache live as long as the scorer (stopped by close()).
+  const chemistry = await startChemistry({
+    logger: opts.logger,
+    ...(opts.registry === undefined ? {} : { registry: opts.registry }),
+    ...(opts.nameParser === undefined ? {} : { nameParser: opts.nameParser }),
+  });
   const backendLogger = { info: (o: object, m: string) => log.debug(o, m) };
 
   const champion = createModelSlot<ChampionEntry>({
@@ -192,7 +201,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     async close() {
       rules.close();
       drift?.close();
-      await Promise.all([champion.close(), challenger.close()]);
+      await Promise.all([champion.close(), challenger.close(), chemistry.stop()]);
     },
   };
 }

@@ -1,0 +1,96 @@
+// Starts and stops the chemistry room's long-lived parts for a process: the persistent name cache
+// (.local/chemistry, CHEMISTRY_CACHE_FILE) and one OPSIN JVM (CHEMISTRY_NAME_PARSER=opsin, the default; "off"
+// runs on the name table alone). Used by loadScorer, so the pipeline, the `score` CLI, the demo and the
+// sharing package all start it the same way.
+// Guarantees: never fails a start: without Java, Maven or the jars, scoring runs on the name table, the
+// metric precursor_risk_name_parser_unavailable_total counts the names that missed the parser and one warning
+// says so. Shared by reference count within a process: the last stop() stops the JVM.
+import type { Registry } from 'prom-client';
+import {
+  createNameResolver,
+  DEFAULT_NAME_CACHE,
+  type NameResolver,
+  nameResolver,
+  useNameResolver,
+} from '../chemistry/name-resolver.ts';
+import { ensureOpsinJars, type OpsinHelper, startOpsin } from '../chemistry/opsin.ts';
+import type { Logger } from '../common/logger.ts';
+
+/** How long a start waits for the parser's first answer. */
+const WARM_UP_MS = 20_000;
+
+export interface ChemistryOptions {
+  logger: Logger;
+  registry?: Registry;
+  /** "opsin" (default) or "off". */
+  nameParser?: string;
+  cacheFile?: string | null;
+  /** Fetch the OPSIN jars with Maven when missing (default true). */
+  fetchJars?: boolean;
+}
+
+export interface ChemistryRuntime {
+  readonly resolver: NameResolver;
+  stop(): Promise<void>;
+}
+
+let shared: {
+  runtime: ChemistryRuntime;
+  users: number;
+  previous: NameResolver;
+  helper: OpsinHelper | null;
+} | null = null;
+
+export async function startChemistry(opts: ChemistryOptions): Promise<ChemistryRuntime> {
+  if (shared !== null) {
+    shared.users++;
+    return shared.runtime;
+  }
+  const log = opts.logger.child({ component: 'chemistry' });
+  const resolver = createNameResolver({
+    cacheFile:
+      opts.cacheFile === undefined
+        ? (process.env.CHEMISTRY_CACHE_FILE ?? DEFAULT_NAME_CACHE)
+        : opts.cacheFile,
+    ...(opts.registry === undefined ? {} : { registry: opts.registry }),
+    logger: log,
+  });
+  const previous = nameResolver();
+  useNameResolver(resolver);
+  let helper: OpsinHelper | null = null;
+  const parser = opts.nameParser ?? process.env.CHEMISTRY_NAME_PARSER ?? 'opsin';
+  if (parser !== 'off') {
+    try {
+      if (opts.fetchJars ?? true) await ensureOpsinJars();
+      helper = startOpsin({
+        onLate: (name, smiles) => resolver.accept(name, smiles),
+        onExit: (reason) =>
+          log.warn({ reason }, 'chemical name parser (OPSIN) stopped: scoring continues on the name table'),
+      });
+      // The JVM's first name takes seconds (class loading, grammar); pay it here, not in the first batch.
+      const [warm] = await helper.parse(['piperidine'], WARM_UP_MS);
+      if (warm === undefined)
+        log.warn('chemical name parser (OPSIN) slow to start: first batches may use the name table');
+    } catch (err) {
+      log.warn({ err }, 'chemical name parser (OPSIN) unavailable: scoring continues on the name table');
+    }
+  }
+  resolver.attach(helper);
+  const entry = {
+    users: 1,
+    previous,
+    helper,
+    runtime: {
+      resolver,
+      async stop() {
+        if (shared === null || --shared.users > 0) return;
+        const { helper: h, previous: p } = shared;
+        shared = null;
+        useNameResolver(p);
+        await h?.stop();
+      },
+    },
+  };
+  shared = entry;
+  return entry.runtime;
+}
