@@ -54,6 +54,7 @@ function ensureChromium() {
 
 ensureChromium();
 run('npx', ['tsx', 'infra/cli.ts', 'up'], 'infra up (Kafka, ClickHouse, migrations, topics)');
+run('npx', ['tsx', 'services/chemistry/fetch-opsin.ts'], 'OPSIN jars (Maven Central, infra/opsin/pom.xml)');
 run('npx', ['tsc', '--noEmit'], 'typecheck');
 run('npx', ['biome', 'check', '.'], 'lint');
 run('npx', ['vitest', 'run', ...process.argv.slice(2)], 'vitest (unit + integration)');

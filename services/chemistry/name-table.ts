@@ -108,7 +108,7 @@ function histogramFar(a: Uint8Array, b: Uint8Array, max: number): boolean {
 
 // The chemical ending of a name: a typo may not change it (piperidine / piperidone / piperidinol differ).
 const endingOf = (key: string) => key.replace(/yle$/, 'yl').slice(-3);
-const NON_LATIN = /[^\x00-\x7F]/;
+const NON_LATIN = /[\u0080-\uFFFF]/;
 
 export function createNameIndex(): NameIndex {
   const root = newNode();

@@ -31,7 +31,8 @@ export async function ensureOpsinJars(libs = DEFAULT_OPSIN_LIBS, mvnBin = 'mvn',
   } catch {
     // not fetched yet
   }
-  const staging = `${libs}.partial`;
+  // Per process: test files fetching at once must not share a staging folder.
+  const staging = `${libs}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(dirname(libs), { recursive: true });
   log(`opsin: fetching OPSIN ${OPSIN_VERSION} jars with Maven into ${libs}`);
@@ -49,6 +50,14 @@ export async function ensureOpsinJars(libs = DEFAULT_OPSIN_LIBS, mvnBin = 'mvn',
       `Maven could not fetch the OPSIN jars (exit ${code}); is Maven installed and Maven Central reachable?`,
     );
   await writeFile(join(staging, MARKER), `${expected}\n`);
+  try {
+    if ((await readFile(join(libs, MARKER), 'utf8')).trim() === expected) {
+      await rm(staging, { recursive: true, force: true }); // another process got there first
+      return;
+    }
+  } catch {
+    // not there yet
+  }
   await rm(libs, { recursive: true, force: true });
   await rename(staging, libs);
 }

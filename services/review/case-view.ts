@@ -3,11 +3,13 @@
 // differences, current state and history. Reads: decisions, dispositions, assignments, case_shares,
 // audit_log. Guarantees: the access decision (own / shared / denied) is made in the same query
 // that reads the case, with the same SQL as the queue's.
+
 import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
 import type { StoredAuditEntry } from '../audit/audit-log.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { type Agency, ownJurisdiction, sharedWith } from './access.ts';
+import { withDrawings } from './molecule.ts';
 import { caseStates, decisionsByKey } from './queue.ts';
 
 export interface Segment {
@@ -349,7 +351,7 @@ export async function buildCaseView(
     goods: goodsLines(report, decision),
     ruleHits: decision.ruleHits,
     watchlistHits: decision.ruleHits.filter((h) => h.ruleId.startsWith('watchlist')),
-    substances: decision.substances,
+    substances: withDrawings(decision.substances),
     topFeatures: [...decision.topFeatures].sort(
       (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution),
     ),

@@ -2,7 +2,7 @@
 // the report, the consignment's other document with differences marked, actions and history.
 import { ApiError, api } from './api.js';
 import { dispositionLabel, KEY_TO_DISPOSITION, openDisposition } from './dispose.js';
-import { clear, fmtScore, fmtTime, h, lane, stateView, toast } from './dom.js';
+import { clear, fmtScore, fmtTime, h, lane, stateView, svg, toast } from './dom.js';
 
 const ACTION_LABELS = {
   'case.view': 'viewed the case',
@@ -158,6 +158,13 @@ function goodsTable(goods) {
       ),
     ),
   );
+}
+
+/** The goods line a substance was found in, as filed. */
+function goodsLineText(view, lineNumber) {
+  const g = (view.goods ?? []).find((x) => x.lineNumber === lineNumber);
+  const text = (g?.segments ?? []).map((seg) => seg.text).join('');
+  return text ? h('div.sub', {}, `goods line #${lineNumber}: ${text}`) : '';
 }
 
 function contributionBars(features) {
@@ -509,7 +516,28 @@ export async function mount(main, ctx, { id }) {
                       {},
                       h('b', {}, s.name),
                       s.cas ? ` · CAS ${s.cas}` : '',
-                      h('div.sub', {}, `matched by ${s.matchedBy}${s.listing ? ` · ${s.listing}` : ''}`),
+                      h(
+                        'div.sub',
+                        {},
+                        `matched by ${s.matchedBy}${s.resolvedBy ? ` (${s.resolvedBy})` : ''}${s.listing ? ` · ${s.listing}` : ''}${s.controlled === false ? ' · not controlled here' : ''}`,
+                      ),
+                      goodsLineText(view, s.goodsLine),
+                      s.smiles
+                        ? h('div.sub.mono', { title: 'parent structure (canonical SMILES)' }, s.smiles)
+                        : '',
+                      s.inchikey ? h('div.sub.mono', { title: 'InChIKey' }, s.inchikey) : '',
+                      s.drawing
+                        ? h(
+                            'figure.molecule',
+                            {
+                              title: s.family
+                                ? `highlighted: the part matching the ${s.family} family (${s.smarts})`
+                                : 'the identified structure',
+                            },
+                            svg(s.drawing),
+                            h('figcaption.sub', {}, s.family ? `family ${s.family}` : 'identified structure'),
+                          )
+                        : '',
                     ),
                   ),
                 ),
