@@ -11,7 +11,7 @@
 import type { CasCheck } from '../../schemas/cas.ts';
 import { findCasNumbers } from './cas.ts';
 import type { NameResolver } from './name-resolver.ts';
-import { createNameIndex, type NameEntry, type Span } from './name-table.ts';
+import { createNameIndex, editDistance, type NameEntry, type Span } from './name-table.ts';
 import { normalizeText } from './normalize.ts';
 import { candidateNames, type PreparedName } from './prepare.ts';
 import { compileSmarts, parentStructure, type Query } from './structure.ts';
@@ -195,6 +195,12 @@ interface DescriptionFacts {
   pending: readonly string[];
 }
 
+// Substituent words, and one-letter misspellings of them ("benzl", "anilin"): a name they touch is modified.
+const SUBSTITUENTS =
+  'methyl ethyl propyl butyl benzyl phenyl phenethyl anilino aniline fluoro chloro bromo iodo'.split(' ');
+const CHEMISH = {
+  test: (w: string) => w.length >= 4 && SUBSTITUENTS.some((x) => editDistance(w, x, 1) <= 1),
+};
 const TEST_KIT = /\b(?:test(?:ing)?[ -]?strips?|test[ -]?kits?|rapid[ -]?tests?|detection[ -]?kits?)\b/i;
 const FAMILY_GATE = ['piperid', 'anilin', 'fentan', 'npp', 'phenylamino'];
 const CHEMICAL_SUFFIX = /(?:ine|one|ol|ide|ate|ane|ene|yl|ium)$/;
@@ -458,7 +464,15 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
       // "2-piperidone", "4 methyl piperidine": a locant or substituent before a bare ring name is another chemical.
       if (phraseTokens[s.start]!.startsWith('piperid') && prev !== undefined && /^\d{1,2}$/.test(prev))
         return false;
-      if ((prev !== undefined && isSubstituentToken(prev)) || derivativeFollows(phraseTokens, s.end)) {
+      const next = phraseTokens[s.end + 1];
+      // A chemical-looking word next to a name ("benzl-4-piperidone", "NPP-anilin") changes the molecule.
+      const modified =
+        (prev !== undefined && CHEMISH.test(prev)) || (next !== undefined && CHEMISH.test(next));
+      if (
+        (prev !== undefined && isSubstituentToken(prev)) ||
+        derivativeFollows(phraseTokens, s.end) ||
+        modified
+      ) {
         // "1-methyl-4-piperidone" with no structure known: a substituted spelling of a listed name.
         const familyId = s.entry.lookalike ? null : (substances.get(s.entry.id)?.substituentFamily ?? null);
         const family = familyId === null ? undefined : families.find((f) => f.id === familyId);

@@ -3,7 +3,7 @@
 // Guarantees: the first registration of a key wins (names before synonyms before abbreviations); a typo span
 // never changes digits or a chemical ending (piperidine is never read as piperidone), is unique or dropped,
 // and is only tried on text no table name and no parsed structure explains (identify.ts decides that).
-import { nameKey } from './normalize.ts';
+import { nameKey, normalizeText } from './normalize.ts';
 import { squash } from './tokens.ts';
 
 export interface NameEntry {
@@ -34,7 +34,7 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
 /** Shortest squashed name that may be matched with edits: shorter names are too close to each other. */
 const FUZZY_MIN_LENGTH = 9;
-const FUZZY_MAX_TOKENS = 8;
+const FUZZY_MAX_TOKENS = 14;
 
 export interface NameIndex {
   /** First registration of a key wins: callers add names before synonyms before abbreviations. */
@@ -115,7 +115,8 @@ export function createNameIndex(): NameIndex {
   const fuzzyByLength = new Map<number, FuzzyEntry[]>();
   const foreign: { key: string; name: string; entry: NameEntry }[] = [];
 
-  const add = (text: string, entry: NameEntry) => {
+  const add = (raw: string, entry: NameEntry) => {
+    const text = normalizeText(raw);
     if (NON_LATIN.test(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))) {
       const key = nameKey(text);
       if (key.length >= 2 && !foreign.some((f) => f.key === key)) foreign.push({ key, name: text, entry });

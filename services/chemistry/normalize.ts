@@ -34,6 +34,15 @@ const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\u00AD]/g;
 // A run of letters, digits and in-word marks: the unit look-alike folding works on.
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const LATIN = /[A-Za-z]/;
+const GREEK: Record<string, string> = {
+  α: 'alpha',
+  β: 'beta',
+  γ: 'gamma',
+  δ: 'delta',
+  ε: 'epsilon',
+  ω: 'omega',
+};
+const GREEK_PREFIX = /[αβγδεωΑΒΓΔΕΩ](?=[-‐,]|\s*[a-zA-Z]{4})/g;
 const ASCII_ONLY = /^[\x20-\x7E]*$/;
 
 function foldWord(word: string): string {
@@ -85,6 +94,8 @@ export function normalizeText(text: string): string {
   let s = text;
   if (!ASCII_ONLY.test(s)) s = s.normalize('NFKC').replace(DASHES, '-');
   s = s.replace(/\s+/g, ' ').trim();
+  // Greek letters as name prefixes ("α-methylfentanyl") are words, not look-alikes of Latin letters.
+  if (!ASCII_ONLY.test(s)) s = s.replace(GREEK_PREFIX, (c) => GREEK[c.toLowerCase()] ?? c);
   if (!ASCII_ONLY.test(s)) s = s.replace(WORD, foldWord);
   return s.replace(/[A-Za-z0-9]{6,}/g, foldDigits);
 }
