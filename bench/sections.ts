@@ -9,6 +9,7 @@ import { countMatches } from '../services/scoring/rule-engine.ts';
 import { loadRulesSnapshot } from '../services/scoring/rules-store.ts';
 import type { Scorer } from '../services/scoring/scorer.ts';
 import { loadWatchlistDir } from '../services/scoring/watchlist.ts';
+import { chemistrySection } from './chemistry.ts';
 
 export interface BenchContext {
   reports: readonly Report[];
@@ -101,10 +102,11 @@ ${sample.length.toLocaleString('en-US')} reports (${lines.length.toLocaleString(
 
 | stage | cost | target | ratio to decode |
 |---|---|---|---|
-| chemical matching (CAS, names, analogues, HS) | ${matchUs.toFixed(2)} µs / goods line | ≤ 10 µs | ${(matchUs / decodeUsPerReport).toFixed(3)} |
+| chemical identification (CAS, names, structures, families, HS) | ${matchUs.toFixed(2)} µs / goods line | ≤ 10 µs | ${(matchUs / decodeUsPerReport).toFixed(3)} |
 | rule conditions (compiled predicates over precomputed facts) | ${rulesUs.toFixed(2)} µs / report | ≤ 5 µs | ${(rulesUs / decodeUsPerReport).toFixed(3)} |
 | all facts (matching + watchlist screening + party checks) | ${factsUs.toFixed(2)} µs / report | – | ${(factsUs / decodeUsPerReport).toFixed(3)} |
 | features (shared with training) | ${featuresUs.toFixed(2)} µs / report | – | ${(featuresUs / decodeUsPerReport).toFixed(3)} |
 ${modelRows.join('\n')}
-`;
+
+${await chemistrySection()}`;
 }
