@@ -13,7 +13,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export function ensureSupportedNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 && minor < 13)) {
-    process.stderr.write(`precursor-risk: Node ${process.version} is not supported: use Node 20.19+ or 22.13+\n`);
+    process.stderr.write(
+      `precursor-risk: Node ${process.version} is not supported: use Node 20.19+ or 22.13+\n`,
+    );
     process.exit(1);
   }
 }

@@ -358,7 +358,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (err instanceof PrecursorRiskError && (err.code === 'STARTUP_FAILED' || err.code === 'SERVICE_FAILED')) {
+    if (
+      err instanceof PrecursorRiskError &&
+      (err.code === 'STARTUP_FAILED' || err.code === 'SERVICE_FAILED')
+    ) {
       process.stderr.write(`precursor-risk: ${err.message}\n`);
       process.exitCode = 1;
       // Everything started was stopped; should a library still hold the loop open, leave anyway.

@@ -46,7 +46,9 @@ describe('the Node versions we promise', () => {
         const node = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
         if (node === undefined) return [];
         const bad = lowest.filter((v) => !semver.satisfies(v, node));
-        return bad.length > 0 ? [`${path}@${entry.version} wants node ${node}, excludes ${bad.join(', ')}`] : [];
+        return bad.length > 0
+          ? [`${path}@${entry.version} wants node ${node}, excludes ${bad.join(', ')}`]
+          : [];
       });
     expect(excluding).toEqual([]);
   });
