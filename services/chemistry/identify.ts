@@ -193,6 +193,9 @@ interface DescriptionFacts {
   namesChemical: boolean;
   /** Names the resolver had not answered: an answer for one of these makes the analysis stale. */
   pending: readonly string[];
+  /** The resolver and its number of answers when this analysis was made. */
+  resolver: NameResolver;
+  answers: number;
 }
 
 // Substituent words, and one-letter misspellings of them ("benzl", "anilin"): a name they touch is modified.
@@ -336,7 +339,10 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
     // A cached analysis made while some names were unanswered is redone once the resolver has answered them.
     if (
       cached !== undefined &&
-      (cached.pending.length === 0 || !cached.pending.some((n) => resolver().lookup(n) !== undefined))
+      (cached.pending.length === 0 ||
+        // Nothing new answered since (same resolver, same size): no need to look the names up again.
+        (cached.resolver === resolver() && cached.answers === resolver().size) ||
+        !cached.pending.some((n) => resolver().lookup(n) !== undefined))
     ) {
       hits++;
       return cached;
@@ -562,6 +568,8 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
         textCas.length > 0 && tokens.filter((t) => !/^\d+$/.test(t) && !FILLER_WORDS.has(t)).length <= 1,
       namesChemical,
       pending,
+      resolver: resolver(),
+      answers: resolver().size,
     };
     if (descriptions.size >= DESCRIPTION_CACHE_SIZE) descriptions.delete(descriptions.keys().next().value!);
     descriptions.set(description, d);
@@ -570,6 +578,20 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
 
   function identifyLine(line: ChemistryLine): LineChemistry {
     const d = describe(line.description);
+    // Most lines carry no CAS number and no abbreviation: the description's answer is the line's.
+    if (line.casChecks.length === 0 && d.textCas.length === 0 && d.abbreviations.length === 0) {
+      const context = line.chemicalHs || d.contextWords;
+      return {
+        tokens: d.tokens,
+        matches: d.matches,
+        benign: d.benign,
+        invalidCas: [],
+        unknownCas: [],
+        bareCas: d.bareCas,
+        chemicalContext: context || d.matches.length > 0 || d.benign.length > 0,
+        namesChemical: d.namesChemical,
+      };
+    }
     const matches = new Map<string, ChemicalMatch>();
     for (const m of d.matches)
       matches.set(m.familyId !== null ? `family:${m.familyId}` : (m.substanceId ?? m.name), m);
