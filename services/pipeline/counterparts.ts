@@ -10,6 +10,8 @@ export interface SeenDocument {
   report: Report;
   raw: string;
   origin: KafkaOrigin;
+  /** Set when the report was read leniently (screening PARTIAL): what the strict schema refused. */
+  partial?: string;
 }
 
 type Pair = Partial<Record<DocumentType, SeenDocument>>;

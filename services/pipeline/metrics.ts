@@ -19,6 +19,17 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['lane'] as const,
       registers: [registry],
     }),
+    screened: new Counter({
+      name: `${ns}_reports_screened_total`,
+      help: 'decisions written, by screening status (COMPLETE, PARTIAL, UNSCREENED)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    superseded: new Counter({
+      name: `${ns}_unscreened_superseded_total`,
+      help: 'UNSCREENED rows replaced by a replayed, fixed message',
+      registers: [registry],
+    }),
     reconciled: new Counter({
       name: `${ns}_reports_reconciled_total`,
       help: 'earlier documents re-judged because the other document of their consignment arrived',

@@ -15,20 +15,34 @@ import {
   type DecisionRow,
   deadLetterRow,
   decisionRow,
+  type KafkaOrigin,
   shadowRow,
   tsvLine,
+  unreadRow,
 } from '../storage/decision-rows.ts';
 import { CounterpartCache, type SeenDocument } from './counterparts.ts';
-import { decodeMessage, reportParser } from './decode.ts';
+import { reportParser, screenMessage } from './decode.ts';
 import {
   type Consumer,
   createConsumer,
   createProducer,
   type EachBatchPayload,
+  headerString,
   type Producer,
 } from './kafka.ts';
 import type { LaneRateMonitor } from './lane-rates.ts';
 import type { PipelineMetrics } from './metrics.ts';
+import {
+  guessDocumentType,
+  markPartial,
+  SOURCE_TIMESTAMP_HEADER,
+  SUPERSEDES_FILED_AT_HEADER,
+  SUPERSEDES_HEADER,
+  supersededDecision,
+  UNSCREENED_ID,
+  unscreenedDecision,
+  unscreenedMessageId,
+} from './screening.ts';
 
 export interface PipelineOptions {
   kafka: Kafka;
@@ -51,6 +65,8 @@ export interface PipelineOptions {
   /** Time allowed for stop(): stop fetching, flush, commit, disconnect. */
   shutdownMs?: number;
   clock?: () => Date;
+  /** Country of this feed: where an unreadable message that names none is filed (agency scoping). */
+  feedCountry?: string;
 }
 
 interface Chunk {
@@ -77,6 +93,11 @@ const emptyChunk = (): Chunk => ({
 });
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
+/** A Kafka timestamp (ms as a string) as a Date, or the fallback when absent or unreadable. */
+const kafkaTime = (ms: string | undefined, fallback: Date) => {
+  const n = Number(ms);
+  return ms !== undefined && Number.isFinite(n) && n > 0 ? new Date(n) : fallback;
+};
 
 export interface Pipeline {
   start(): Promise<void>;
@@ -127,6 +148,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
             'dlq-reason': d.reason,
             'dlq-detail': d.detail.slice(0, 2000),
             'dlq-received-at': d.receivedAt.toISOString(),
+            ...(d.sourceTimestamp === undefined ? {} : { [SOURCE_TIMESTAMP_HEADER]: d.sourceTimestamp }),
           },
         })),
       });
@@ -245,18 +267,21 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const decisions = opts.scorer.scoreBatch(reports, scoredAt, { counterparts });
     for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt, { counterparts }) ?? [])
       pending.shadow.push(shadowRow(s));
-    decisions.forEach((d, i) => {
+    decisions.forEach((scored, i) => {
       const v = valid[i]!;
+      const d = v.partial === undefined ? scored : markPartial(scored, v.partial);
       pending.rows.push(tsvLine(decisionRow(d, v.report, v.raw, v.origin)));
       metrics.scored.inc({ lane: d.lane });
+      metrics.screened.inc({ status: d.screening ?? 'COMPLETE' });
       opts.laneRates?.observe(d.lane);
     });
     if (rescore.size > 0) {
       const again = [...rescore.values()];
       const againReports = again.map((e) => e.report);
       const redecided = opts.scorer.scoreBatch(againReports, scoredAt, { counterparts });
-      redecided.forEach((d, i) => {
+      redecided.forEach((scored, i) => {
         const e = again[i]!;
+        const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         pending.rows.push(tsvLine(decisionRow(d, e.report, e.raw, e.origin)));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
@@ -264,6 +289,31 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         pending.shadow.push(shadowRow(s));
       metrics.reconciled.inc(again.length);
     }
+  }
+
+  /** A replayed fix (header `supersedes`) replaces the UNSCREENED row of the message it corrects. */
+  function supersede(
+    unscreenedId: string,
+    message: EachBatchPayload['batch']['messages'][number],
+    origin: KafkaOrigin,
+    report: Report,
+    at: Date,
+  ): void {
+    if (!UNSCREENED_ID.test(unscreenedId)) return;
+    const filedAt = kafkaTime(headerString(message.headers?.[SUPERSEDES_FILED_AT_HEADER]), at);
+    const d = supersededDecision(
+      unscreenedId,
+      report.messageId,
+      report.consignment.consignmentId,
+      report.documentType,
+      at,
+      opts.scorer,
+    );
+    const row = unreadRow(d, filedAt, '', origin, report.messageId);
+    row.reportingCountry = report.source.reportingCountry;
+    row.destinationCountry = report.consignment.route.destinationCountry;
+    pending.rows.push(tsvLine(row));
+    metrics.superseded.inc();
   }
 
   let inFlight: Promise<void> = Promise.resolve();
@@ -283,19 +333,49 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     for (const message of batch.messages) {
       if (stopping || !isRunning() || isStale()) break;
       const origin = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-      const result = decodeMessage(message.value);
-      if (result.ok) {
-        valid.push({ report: result.report, raw: message.value!.toString('utf8'), origin });
+      const result = screenMessage(message.value);
+      if (result.status !== 'UNREADABLE') {
+        const doc: SeenDocument = { report: result.report, raw: message.value!.toString('utf8'), origin };
+        if (result.status === 'PARTIAL') doc.partial = result.detail;
+        valid.push(doc);
+        const supersedes = headerString(message.headers?.[SUPERSEDES_HEADER]);
+        if (supersedes !== undefined) supersede(supersedes, message, origin, result.report, receivedAt);
       } else {
+        const key = message.key?.toString('utf8') ?? null;
         metrics.deadLettered.inc({ reason: result.reason });
         pending.dead.push({
           origin,
-          key: message.key?.toString('utf8') ?? null,
+          key,
           value: message.value,
           reason: result.reason,
           detail: result.detail,
           receivedAt,
+          sourceTimestamp: message.timestamp,
         });
+        const consignmentId = result.identity.consignmentId ?? (key?.trim() || undefined);
+        if (consignmentId !== undefined) {
+          // Unreadable but its consignment is known: RED, in front of an officer (CONTRACT.md §2).
+          const d = unscreenedDecision({
+            messageId: unscreenedMessageId(message.key, message.value),
+            origin,
+            consignmentId: consignmentId.slice(0, 256),
+            documentType: guessDocumentType(result.identity.documentType, message.value),
+            reason: result.reason,
+            detail: result.detail,
+            scoredAt: receivedAt,
+            versions: opts.scorer,
+          });
+          const text =
+            result.reason === 'INVALID_UTF8' || result.reason === 'TOO_LARGE'
+              ? ''
+              : (message.value?.toString('utf8') ?? '');
+          const row = unreadRow(d, kafkaTime(message.timestamp, receivedAt), text, origin);
+          row.reportingCountry = result.identity.reportingCountry ?? opts.feedCountry ?? '';
+          row.destinationCountry = result.identity.destinationCountry ?? '';
+          pending.rows.push(tsvLine(row));
+          metrics.screened.inc({ status: 'UNSCREENED' });
+          opts.laneRates?.observe(d.lane);
+        }
       }
       last = message.offset;
     }

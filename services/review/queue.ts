@@ -36,6 +36,8 @@ export interface QueueItem {
   watchlistHit: boolean;
   assignee: string;
   disposition: string;
+  /** COMPLETE, PARTIAL (scored on what was readable) or UNSCREENED (could not be read). */
+  screening: string;
 }
 
 export interface QueuePage {
@@ -179,6 +181,7 @@ interface Row {
   consigneeName: string;
   substanceNames: string[];
   ruleIds: string[];
+  screening: string;
 }
 
 /** A read in JSON format: its rows and, for a query with LIMIT, how many rows matched before it. */
@@ -222,7 +225,7 @@ async function fetchRows(ctx: QueueContext, ids: readonly string[]): Promise<Row
     ctx.client,
     sql`SELECT messageId, consignmentId, documentType, reportingCountry, mode, filedAt, scoredAt,
       scoredAtMs, riskScore, lane, portOfLoading, portOfDischarge, originCountry, destinationCountry,
-      shipperName, consigneeName, substances.name AS substanceNames, ruleHits.ruleId AS ruleIds, insertedAtMs
+      shipperName, consigneeName, substances.name AS substanceNames, ruleHits.ruleId AS ruleIds, toString(screening) AS screening, insertedAtMs
     FROM ${raw} PREWHERE messageId IN (${list})`.text,
   );
   const latest = new Map<string, Row & { insertedAtMs: string | number }>();
@@ -291,6 +294,7 @@ export async function queuePage(
       watchlistHit: r.ruleIds.some((id) => id.startsWith('watchlist')),
       assignee: s?.assignee ?? '',
       disposition: s?.disposition ?? '',
+      screening: r.screening,
     };
   });
   const last = items[items.length - 1];

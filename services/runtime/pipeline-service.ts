@@ -55,6 +55,7 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     database: config.CLICKHOUSE_DATABASE,
     batchRows: config.SINK_BATCH_ROWS,
     flushMs: config.SINK_FLUSH_MS,
+    feedCountry: config.FEED_COUNTRY,
   });
   const ops = buildOpsApp({ registry: metrics.registry, isReady: pipeline.isReady });
   let opsUrl: string | undefined;

@@ -274,6 +274,19 @@ export async function mount(main, ctx, { params }) {
 
   function rowFor(item, i, fresh) {
     const reasons = [
+      item.screening === 'UNSCREENED'
+        ? h(
+            'span.chip.watch',
+            { title: 'could not be read: see the case, bytes in the dead-letter topic' },
+            'UNSCREENED',
+          )
+        : item.screening === 'PARTIAL'
+          ? h(
+              'span.chip.state',
+              { title: 'scored on what was readable; the report breaks a limit or a field' },
+              'PARTIAL',
+            )
+          : null,
       item.watchlistHit ? h('span.chip.watch', { title: 'a party matches a watchlist' }, 'WATCHLIST') : null,
       item.substances.map((s) => h('span.chip.substance', {}, s)),
       item.ruleIds
