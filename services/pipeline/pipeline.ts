@@ -43,6 +43,7 @@ import {
   unscreenedDecision,
   unscreenedMessageId,
 } from './screening.ts';
+import { loadStoredDocuments } from './stored-counterparts.ts';
 
 export interface PipelineOptions {
   kafka: Kafka;
@@ -316,6 +317,35 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     metrics.superseded.inc();
   }
 
+  /**
+   * Consignments of this batch this process knows nothing of may have a document stored by another
+   * process or before a restart: one batched, indexed read brings them into memory, so reconciliation
+   * does not depend on which process saw what. A failed read is logged and the batch judged as before.
+   */
+  async function recallStored(valid: readonly SeenDocument[]): Promise<void> {
+    const kinds = new Map<string, Set<string>>();
+    for (const v of valid) {
+      const id = v.report.consignment.consignmentId;
+      kinds.set(id, (kinds.get(id) ?? new Set()).add(v.report.documentType));
+    }
+    // Both kinds in this batch: they meet here; known in memory: looked up when first seen.
+    const unknown = [...kinds].filter(([id, k]) => k.size < 2 && !seen.knows(id)).map(([id]) => id);
+    if (unknown.length === 0) return;
+    const started = performance.now();
+    try {
+      for (const doc of await loadStoredDocuments(opts.clickhouse, opts.database, unknown))
+        seen.rememberStored(doc);
+      metrics.counterpartLookups.inc();
+      metrics.counterpartLookupSeconds.observe((performance.now() - started) / 1000);
+    } catch (err) {
+      metrics.counterpartLookupFailures.inc();
+      log.warn(
+        { err, consignments: unknown.length },
+        'stored counterparts could not be read; judging this batch on memory only',
+      );
+    }
+  }
+
   let inFlight: Promise<void> = Promise.resolve();
 
   /** Tracks the batch being processed, so stop() can wait for it before the last flush. */
@@ -381,7 +411,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
     if (last === undefined) return;
     metrics.consumed.inc(batch.messages.length);
-    if (valid.length > 0) scoreValid(valid);
+    if (valid.length > 0) {
+      await recallStored(valid);
+      scoreValid(valid);
+    }
     pending.offsets.set(batch.partition, nextOffset(last));
     resolveOffset(last);
     metrics.consumerLag.set(
