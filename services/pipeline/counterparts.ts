@@ -5,6 +5,7 @@
 // share the Kafka key (consignmentId), so they reach the same partition and the same process; what
 // this process has not seen (restart, rebalance, eviction) the pipeline looks up in the store
 // (stored-counterparts.ts) before it judges a batch.
+import type { Lane } from '../../schemas/decision.ts';
 import type { DocumentType, Report } from '../../schemas/report.ts';
 import type { KafkaOrigin } from '../storage/decision-rows.ts';
 
@@ -14,6 +15,8 @@ export interface SeenDocument {
   origin: KafkaOrigin;
   /** Set when the report was read leniently (screening PARTIAL): what the strict schema refused. */
   partial?: string;
+  /** The lane it was given, once scored (an amendment of a flagged document is judged against it). */
+  lane?: Lane;
 }
 
 type Pair = Partial<Record<DocumentType, SeenDocument>>;
@@ -43,6 +46,12 @@ export class CounterpartCache {
   /** The other document of this report's consignment, if it was seen (and is not this same message). */
   counterpart(report: Report): SeenDocument | undefined {
     const doc = this.pairs.get(report.consignment.consignmentId)?.[other(report.documentType)];
+    return doc && doc.report.messageId !== report.messageId ? doc : undefined;
+  }
+
+  /** The earlier version of this document (same consignment and kind, another messageId), if seen. */
+  earlierVersion(report: Report): SeenDocument | undefined {
+    const doc = this.pairs.get(report.consignment.consignmentId)?.[report.documentType];
     return doc && doc.report.messageId !== report.messageId ? doc : undefined;
   }
 

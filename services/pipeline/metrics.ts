@@ -30,6 +30,11 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'UNSCREENED rows replaced by a replayed, fixed message',
       registers: [registry],
     }),
+    amendments: new Counter({
+      name: `${ns}_amendments_total`,
+      help: 'documents that replace an earlier version of the same consignment and kind',
+      registers: [registry],
+    }),
     counterpartLookups: new Counter({
       name: `${ns}_counterpart_lookups_total`,
       help: 'batched reads of stored documents for consignments not in memory',

@@ -6,6 +6,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Report } from '../../schemas/report.ts';
 import type { Logger } from '../common/logger.ts';
+import { compareAmendment, withAmendment } from '../scoring/amendments.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { insertRows, insertTsv } from '../storage/clickhouse.ts';
@@ -254,7 +255,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const inBatch = new Set(valid.map((v) => v.report.messageId));
     const counterparts = new Map<string, Report>();
     const rescore = new Map<string, SeenDocument>();
+    const earlierVersions = new Map<string, SeenDocument>();
     for (const v of valid) {
+      const prior = seen.earlierVersion(v.report);
+      if (prior) earlierVersions.set(v.report.messageId, prior);
       const earlier = seen.counterpart(v.report);
       if (earlier) {
         counterparts.set(v.report.messageId, earlier.report);
@@ -270,7 +274,14 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       pending.shadow.push(shadowRow(s));
     decisions.forEach((scored, i) => {
       const v = valid[i]!;
-      const d = v.partial === undefined ? scored : markPartial(scored, v.partial);
+      let d = v.partial === undefined ? scored : markPartial(scored, v.partial);
+      const prior = earlierVersions.get(v.report.messageId);
+      if (prior) {
+        const lane = prior.lane ?? null;
+        d = withAmendment(d, compareAmendment(prior.report, v.report, lane), lane);
+        metrics.amendments.inc();
+      }
+      v.lane = d.lane;
       pending.rows.push(tsvLine(decisionRow(d, v.report, v.raw, v.origin)));
       metrics.scored.inc({ lane: d.lane });
       metrics.screened.inc({ status: d.screening ?? 'COMPLETE' });
@@ -283,6 +294,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       redecided.forEach((scored, i) => {
         const e = again[i]!;
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
+        e.lane = d.lane;
         pending.rows.push(tsvLine(decisionRow(d, e.report, e.raw, e.origin)));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.

@@ -3,6 +3,7 @@
 // decoded as the pipeline decoded it (COMPLETE or PARTIAL), with its Kafka origin.
 // Guarantees: one indexed read (the table's sort key starts with consignmentId) for the whole
 // list; every id reaches SQL through sql.ts; a report that no longer decodes is skipped.
+import type { Lane } from '../../schemas/decision.ts';
 import type { DocumentType } from '../../schemas/report.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, join, sql } from '../storage/sql.ts';
@@ -14,6 +15,7 @@ interface StoredRow {
   documentType: DocumentType;
   messageId: string;
   scoredAtMs: string | number;
+  lane: Lane;
   report: string;
   kafkaTopic: string;
   kafkaPartition: number;
@@ -33,7 +35,7 @@ export async function loadStoredDocuments(
   );
   const rows = await queryRows<StoredRow>(
     client,
-    sql`SELECT consignmentId, toString(documentType) AS documentType, messageId, scoredAtMs, report,
+    sql`SELECT consignmentId, toString(documentType) AS documentType, messageId, scoredAtMs, toString(lane) AS lane, report,
         kafkaTopic, kafkaPartition, toString(kafkaOffset) AS kafkaOffset
       FROM ${table} PREWHERE consignmentId IN (${ids})`.text,
   );
@@ -51,6 +53,7 @@ export async function loadStoredDocuments(
     const doc: SeenDocument = {
       report: screened.report,
       raw: r.report,
+      lane: r.lane,
       origin: { topic: r.kafkaTopic, partition: Number(r.kafkaPartition), offset: r.kafkaOffset },
     };
     if (screened.status === 'PARTIAL') doc.partial = screened.detail;

@@ -132,10 +132,51 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
   });
 
+  it('judges an amendment of the flagged declaration against its earlier version', async () => {
+    const d = JSON.parse(
+      (
+        await queryRows<{ report: string }>(
+          db.client,
+          `SELECT report FROM ${db.database}.decisions WHERE messageId = 'd-${run}'`,
+        )
+      )[0]!.report,
+    );
+    const [earlier] = await queryRows<{ lane: string }>(
+      db.client,
+      `SELECT toString(lane) AS lane FROM ${db.database}.decisions WHERE messageId = 'd-${run}'`,
+    );
+    expect(earlier!.lane).not.toBe('GREEN');
+    const d2 = structuredClone(d);
+    d2.messageId = `d2-${run}`;
+    d2.consignment.goods[0].description = 'Reagents';
+    d2.consignment.parties.consignee.name = 'Northern Lights Import Services';
+    await publish(topics.topic, [
+      {
+        key: consignmentId,
+        value: Buffer.from(JSON.stringify(d2)),
+        expectedReason: null,
+        messageId: d2.messageId,
+      },
+    ]);
+    const [amended] = await waitFor(
+      'amendment stored',
+      () => hits(d2.messageId),
+      (r) => r.length === 1,
+      60_000,
+    );
+    expect(amended!.ruleIds.filter((id) => id === 'amended-after-flag').length).toBe(2);
+    const [lane] = await queryRows<{ lane: string }>(
+      db.client,
+      `SELECT toString(lane) AS lane FROM ${db.database}.decisions WHERE messageId = 'd2-${run}'`,
+    );
+    const rank = { GREEN: 0, YELLOW: 1, RED: 2 } as Record<string, number>;
+    expect(rank[lane!.lane]).toBeGreaterThanOrEqual(rank[earlier!.lane]!);
+  });
+
   it('reads the latest stored document of each kind in one batched query', async () => {
     const docs = await loadStoredDocuments(db.client, db.database, [consignmentId, 'NO-SUCH-CONSIGNMENT']);
     expect(docs.map((x) => [x.report.documentType, x.report.messageId]).sort()).toEqual([
-      ['DECLARATION', `d-${run}`],
+      ['DECLARATION', `d2-${run}`],
       ['MANIFEST', `m-${run}`],
     ]);
   });

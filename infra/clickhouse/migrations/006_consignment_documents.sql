@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.consignment_documents
     filedAt DateTime('UTC'),
     scoredAtMs UInt64,
     screening Enum8('COMPLETE' = 1, 'PARTIAL' = 2, 'UNSCREENED' = 3),
+    lane Enum8('GREEN' = 1, 'YELLOW' = 2, 'RED' = 3),
     report String,
     kafkaTopic String,
     kafkaPartition Int32,
@@ -25,14 +26,14 @@ ORDER BY (consignmentId, documentType, messageId);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{database}}.consignment_documents_mv
 TO {{database}}.consignment_documents
-AS SELECT consignmentId, documentType, messageId, filedAt, scoredAtMs, screening, report,
+AS SELECT consignmentId, documentType, messageId, filedAt, scoredAtMs, screening, lane, report,
     kafkaTopic, kafkaPartition, kafkaOffset, insertedAtMs
 FROM {{database}}.decisions_raw
 WHERE screening != 'UNSCREENED';
 
 -- Rows stored before this migration (a re-run only adds copies, which collapse).
 INSERT INTO {{database}}.consignment_documents
-SELECT consignmentId, documentType, messageId, filedAt, scoredAtMs, screening, report,
+SELECT consignmentId, documentType, messageId, filedAt, scoredAtMs, screening, lane, report,
     kafkaTopic, kafkaPartition, kafkaOffset, insertedAtMs
 FROM {{database}}.decisions_raw
 WHERE screening != 'UNSCREENED';
