@@ -170,7 +170,9 @@ export const sharingConfigSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('OASIS cti-stix2-json-schemas checkout with tlp-2.0/ (default vendor/oasis-stix2-json-schemas)'),
+      .describe(
+        'OASIS cti-stix2-json-schemas checkout with tlp-2.0/ (default vendor/oasis-stix2-json-schemas)',
+      ),
   })
   .strict();
 
