@@ -167,9 +167,10 @@ export const DECISION_COLUMNS = [
   'kafkaTopic',
   'kafkaPartition',
   'kafkaOffset',
-  'insertedAtMs',
   'screening',
   'supersededBy',
+  // Last, and never empty: a line must not end in an empty field (the chDB test shim strips trailing tabs).
+  'insertedAtMs',
 ] as const satisfies readonly [string, ...string[]];
 
 /** A row as one TabSeparated line in `columns` order (no trailing newline). */
