@@ -11,6 +11,8 @@ const CURRENT_CLICKHOUSE_TESTS = [
   'test/integration/review-audit.test.ts',
   'test/integration/review-sharing.test.ts',
   'test/integration/pipeline-stream.test.ts',
+  'test/integration/pipeline-screening.test.ts',
+  'test/integration/pipeline-reconcile-restart.test.ts',
   'test/integration/ds-training.test.ts',
   'test/integration/ds-shadow.test.ts',
   'test/integration/ds-drift.test.ts',

@@ -78,6 +78,13 @@ export const pipelineConfigSchema = z
       .min(1)
       .default('precursor-risk-pipeline')
       .describe('consumer group of the pipeline'),
+    FEED_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('CA')
+      .describe(
+        'ISO country whose customs feed this pipeline reads: an unreadable message that does not name its reporting country is filed under it (UNSCREENED cases reach that agency)',
+      ),
     SINK_BATCH_ROWS: z.coerce
       .number()
       .int()

@@ -14,10 +14,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
-  type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { z } from 'zod';
 import { type AuditLog, createAuditLog } from '../audit/audit-log.ts';
 import type { ReviewConfig } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
@@ -31,7 +29,7 @@ import { type Authenticator, createLocalAuthenticator } from './authenticator.ts
 import { type DriftStatusProvider, noDriftData } from './dashboard.ts';
 import { errorBody, HttpError, REVIEW_ERRORS, type ReviewErrorCode } from './http-errors.ts';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
-import { describeIssue } from './request-schemas.ts';
+import { type Clock, CSRF_COOKIE, CSRF_HEADER, type ReviewDeps, SESSION_COOKIE } from './route-support.ts';
 import { registerAdminRoutes } from './routes-admin.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
 import { registerCaseRoutes } from './routes-cases.ts';
@@ -40,9 +38,6 @@ import { registerReceivedRoutes, registerSharing } from './routes-sharing.ts';
 import { createMemorySessionStore, type Session, type SessionStore } from './sessions.ts';
 import { createUserDirectory, type UserDirectory } from './users.ts';
 
-export const SESSION_COOKIE = 'pr_session';
-export const CSRF_COOKIE = 'pr_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 /** How often a session's principal is re-checked against the directory (disabled, role changed). */
 const REVALIDATE_MS = 60_000;
@@ -67,10 +62,6 @@ declare module 'fastify' {
     access?: 'public' | 'session';
     permission?: Permission;
   }
-}
-
-export interface Clock {
-  now(): Date;
 }
 
 export interface ReviewAppOptions {
@@ -100,26 +91,6 @@ export interface ReviewAppOptions {
   sharing?: SharingService | readonly SharingService[];
 }
 
-/** Everything route modules need, resolved once. */
-export interface ReviewDeps {
-  client: ClickHouseClient;
-  database: string;
-  logger: Logger;
-  auth: Authenticator;
-  audit: AuditLog;
-  clock: Clock;
-  users: UserDirectory;
-  sessions: SessionStore;
-  throttle: LoginThrottle;
-  drift: DriftStatusProvider;
-  lanePolicy: () => LanePolicy | undefined;
-  actions: ReturnType<typeof createCaseActions>;
-  cookieOptions: { path: string; sameSite: 'strict'; secure: boolean };
-  pollIntervalMs: number;
-  /** Sharing services by agency (empty: sharing off; received cases are still shown read-only). */
-  sharing: readonly SharingService[];
-}
-
 /** The lane policy on disk, or undefined when it cannot be read (the dashboard then shows no expectation). */
 function currentLanePolicy(file: string | undefined): LanePolicy | undefined {
   try {
@@ -127,20 +98,6 @@ function currentLanePolicy(file: string | undefined): LanePolicy | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Parses with a zod schema or answers 400 naming the field. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw new HttpError('BAD_REQUEST', describeIssue(result.error));
-  return result.data;
-}
-
-/** The principal of a route that required a permission (the hook guarantees a session). */
-export function principalOf(request: FastifyRequest) {
-  const session = request.reviewSession;
-  if (session === null) throw new HttpError('UNAUTHENTICATED');
-  return session.principal;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -79,6 +79,8 @@ export interface CaseView {
   substances: SubstanceMatch[];
   topFeatures: Decision['topFeatures'];
   randomSelection: boolean | null;
+  /** How much of the report was screened (CONTRACT.md §2); records before the field existed are COMPLETE. */
+  screening: string;
   otherDocument: OtherDocument | null;
   assignee: string;
   disposition: string;
@@ -356,6 +358,7 @@ export async function buildCaseView(
       (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution),
     ),
     randomSelection: typeof decision.randomSelection === 'boolean' ? decision.randomSelection : null,
+    screening: decision.screening ?? 'COMPLETE',
     otherDocument:
       other === undefined
         ? null

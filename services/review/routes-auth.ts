@@ -4,9 +4,9 @@
 // the name or the password was wrong.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { permissionsOf } from './access.ts';
-import { CSRF_COOKIE, parse, type ReviewDeps, SESSION_COOKIE } from './app.ts';
 import { HttpError } from './http-errors.ts';
 import { loginBodySchema } from './request-schemas.ts';
+import { CSRF_COOKIE, parse, type ReviewDeps, SESSION_COOKIE } from './route-support.ts';
 import { randomToken, type Session } from './sessions.ts';
 
 function setSessionCookies(reply: FastifyReply, deps: ReviewDeps, session: Session) {

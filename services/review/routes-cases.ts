@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './access.ts';
 import { ActionRefused } from './actions.ts';
-import { parse, principalOf, type ReviewDeps } from './app.ts';
 import { buildCaseView, type CaseLookup, type CaseRow, lookupCase } from './case-view.ts';
 import { HttpError } from './http-errors.ts';
 import { BadCursorError, newCasesSince, queuePage } from './queue.ts';
@@ -16,6 +15,7 @@ import {
   newCasesQuerySchema,
   queueQuerySchema,
 } from './request-schemas.ts';
+import { parse, principalOf, type ReviewDeps } from './route-support.ts';
 
 export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
   const ctx = { client: deps.client, database: deps.database };
