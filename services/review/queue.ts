@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { Lane } from '../../schemas/decision.ts';
 import { type ClickHouseClient, queryRows, wrapClickHouseError } from '../storage/clickhouse.ts';
 import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
-import { type Agency, visibleTo } from './access.ts';
 import type { QueueQuery } from './request-schemas.ts';
+import { type Agency, visibleTo } from './visibility.ts';
 
 export interface QueueContext {
   client: ClickHouseClient;

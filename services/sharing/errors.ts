@@ -70,6 +70,7 @@ export const RejectionReasons = {
   DISALLOWED_FIELD: 'the case carries a field the agreement does not allow, or personal data in clear',
   TERMS_MISMATCH: 'the handling terms are looser than the agreement (TLP, retention, onward sharing)',
   UNKNOWN_SHARE: 'a receipt or outcome refers to a share this agency never sent to that partner',
+  SHARE_REVOKED: 'an outcome refers to a share this agency has revoked (a revoked case is no training label)',
   STALE_VERSION: 'this or a newer version of the share was already received with other content',
   PROCESSING_FAILED:
     'storing or answering the package failed without hope of a retry (a bug); bytes kept for replay',

@@ -186,7 +186,7 @@ export function createReceiver(o: {
     if (await o.store.seenInbound(bundleId, bundleSha256)) {
       return { status: 'duplicate', kind: pkg.kind, shareId: pkg.shareId, replies: [] };
     }
-    const refuse = (reason: 'STALE_VERSION' | 'UNKNOWN_SHARE', detail: string) =>
+    const refuse = (reason: 'STALE_VERSION' | 'UNKNOWN_SHARE' | 'SHARE_REVOKED', detail: string) =>
       reject(
         {
           reason,
@@ -291,6 +291,9 @@ export function createReceiver(o: {
           return refuse('UNKNOWN_SHARE', `${me} sent no share ${pkg.shareId} to ${pkg.sender}`);
         }
         messageId = sent.messageId;
+        if (pkg.kind === 'OUTCOME' && sent.kind === 'REVOKE') {
+          return refuse('SHARE_REVOKED', `share ${pkg.shareId} was revoked; its outcome is not a label`);
+        }
         if (pkg.kind === 'RECEIPT') {
           status = pkg.receipt.status;
           detail = pkg.receipt.reason ?? '';

@@ -148,6 +148,8 @@ describe('ClickHouse migrations', () => {
       model_registry_current: 'View',
       shadow_scores: 'ReplacingMergeTree',
       shadow_scores_dedup: 'View',
+      // 005 sign-in throttling
+      login_attempts: 'MergeTree',
     });
   });
 

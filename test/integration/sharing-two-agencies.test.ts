@@ -87,7 +87,7 @@ describe('partner sharing between two agencies', () => {
 
   it('shares a RED case that CBIC verifies, sees only the agreed fields of, and answers with an outcome', async () => {
     // The liaison officer previews exactly what will leave, then shares that.
-    const [preview] = await cbsa.service.previewShare([MESSAGE_ID], 'CBIC');
+    const [preview] = await cbsa.service.previewShare([MESSAGE_ID], 'CBIC', { actor: 'cbsa.liaison' });
     expect(preview!.tlp).toBe('AMBER+STRICT');
     expect(preview!.withheld).toEqual(
       expect.arrayContaining([
