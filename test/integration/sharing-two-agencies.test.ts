@@ -3,6 +3,8 @@
 // it, reports the outcome, and CBSA finds the outcome as a label; then CBSA updates and revokes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../services/pipeline/kafka.ts';
+import { sealPackage, serializeEnvelope } from '../../services/sharing/envelope.ts';
+import { identityOf, termsOf } from '../../services/sharing/outbox.ts';
 import { PSEUDONYM, pseudonym } from '../../services/sharing/pseudonymise.ts';
 import { createStixValidator } from '../../services/sharing/stix-validate.ts';
 import {
@@ -10,6 +12,7 @@ import {
   redCase,
   TEST_SECRETS,
   type TestAgency,
+  testAgreements,
   testKeys,
   trustStoreOf,
 } from '../../services/sharing/test-fixtures.ts';
@@ -388,6 +391,34 @@ describe('partner sharing between two agencies', () => {
     await expect(cbsa.service.update(shareId, { actor: 'liaison.cbsa' })).rejects.toMatchObject({
       code: 'SHARE_REVOKED',
     });
+    // No outcome after revocation: the receiver will not send one, and the originator refuses one.
+    await expect(
+      cbic.service.recordOutcome({ shareId, disposition: 'SEIZED', actor: 'officer.cbic' }),
+    ).rejects.toMatchObject({ code: 'SHARE_REVOKED' });
+    const agreement = testAgreements('CBIC').forPartner('CBSA')!;
+    const late = sealPackage(
+      {
+        kind: 'OUTCOME',
+        shareId,
+        caseId: revoked.caseId,
+        version: 1,
+        sender: 'CBIC',
+        recipient: 'CBSA',
+        issuedAt: new Date().toISOString(),
+        terms: termsOf(agreement, 'RED'),
+        senderIdentity: identityOf(agreement, 'CBIC'),
+        outcome: { disposition: 'SEIZED', decidedAt: new Date().toISOString() },
+      },
+      cbicKeys.signingKey,
+      validator,
+    );
+    const refused = await cbsa.service.receive(Buffer.from(serializeEnvelope(late.envelope)), {
+      channel: 'file',
+      source: 'late-outcome.json',
+      reply: 'file',
+    });
+    expect(refused).toMatchObject({ status: 'rejected', reason: 'SHARE_REVOKED' });
+    expect(refused.detail).toContain('revoked');
     await waitFor(
       'CBSA to receive the receipts of the update and the revocation',
       () =>
