@@ -9,7 +9,7 @@ import type { Agreement, AgreementSet } from './agreements.ts';
 import { type AuditSink, RECEIVER_ACTOR } from './audit.ts';
 import { parseCaseId } from './ids.ts';
 import { type Channel, identityOf, type Outbox, type SentPackage, termsOf } from './outbox.ts';
-import type { PackageKind, ReceiptPackage, SharingPackage } from './stix-package.ts';
+import { freshIds, type PackageKind, type ReceiptPackage, type SharingPackage } from './stix-package.ts';
 import { expectedShareId } from './stix-parse.ts';
 import type { StixValidator } from './stix-validate.ts';
 import type { SharingStore } from './store.ts';
@@ -67,6 +67,7 @@ export function createReceiver(o: {
   ): Promise<SentPackage> {
     const tlp = atLeastAsStrict(pkg.terms.tlp, a.tlp) ? pkg.terms.tlp : a.tlp;
     const receipt: ReceiptPackage = {
+      ids: freshIds('RECEIPT', { previous: pkg.ids }),
       kind: 'RECEIPT',
       shareId: pkg.shareId,
       caseId: pkg.caseId,

@@ -16,7 +16,10 @@ import { createReceiver, type InboundResult } from './receiver.ts';
 import { canonicalJson, type SigningKey, sha256Hex } from './signing.ts';
 import {
   buildBundle,
+  freshIds,
+  noteCount,
   type OutcomeDisposition,
+  type PackageIds,
   type PackageTerms,
   type SharingPackage,
   type StixBundle,
@@ -193,8 +196,10 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     version: number,
     now: Date,
     firstSharedAt: string,
+    previous?: PackageIds,
   ): SharingPackage {
     return {
+      ids: freshIds(kind, { notes: noteCount(r.case), ...(previous === undefined ? {} : { previous }) }),
       kind,
       shareId: shareIdFor(me, partner, messageId),
       caseId: caseIdFor(me, messageId),
@@ -217,7 +222,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     const first = parseBundle((JSON.parse(prev.envelopeJson) as Envelope).bundle);
     if (first.kind !== 'CASE' && first.kind !== 'UPDATE')
       throw new Error(`share ${shareId}: unexpected ${first.kind}`);
-    return { prev, firstSharedAt: first.firstSharedAt };
+    return { prev, firstSharedAt: first.firstSharedAt, ids: first.ids };
   }
 
   return {
@@ -331,7 +336,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     },
 
     async update(shareId, o) {
-      const { prev, firstSharedAt } = await liveOutgoing(shareId);
+      const { prev, firstSharedAt, ids } = await liveOutgoing(shareId);
       const a = agreementWith(prev.recipient);
       const tlp = chooseTlp(a, o.tlp, prev.tlp as Tlp);
       const r = (await redactedCases([prev.messageId], a)).get(prev.messageId)!;
@@ -345,6 +350,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
         prev.version + 1,
         clock(),
         firstSharedAt,
+        ids,
       );
       return dispatch(pkg, {
         actor: o.actor,
@@ -356,9 +362,10 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     },
 
     async revoke(shareId, o) {
-      const { prev, firstSharedAt } = await liveOutgoing(shareId);
+      const { prev, firstSharedAt, ids } = await liveOutgoing(shareId);
       const a = agreementWith(prev.recipient);
       const pkg: SharingPackage = {
+        ids: freshIds('REVOKE', { previous: ids }),
         kind: 'REVOKE',
         shareId,
         caseId: prev.caseId,
@@ -391,7 +398,14 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
         );
       const a = agreementWith(held.fromAgency);
       const now = clock();
+      let previous: PackageIds | undefined;
+      try {
+        previous = parseBundle((JSON.parse(held.envelopeJson) as Envelope).bundle).ids;
+      } catch {
+        // The held copy was verified on receipt; without it the outcome refers to our identity only.
+      }
       const pkg: SharingPackage = {
+        ids: freshIds('OUTCOME', previous === undefined ? {} : { previous }),
         kind: 'OUTCOME',
         shareId: held.shareId,
         caseId: held.caseId,

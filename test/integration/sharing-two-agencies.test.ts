@@ -6,6 +6,7 @@ import { createKafka } from '../../services/pipeline/kafka.ts';
 import { sealPackage, serializeEnvelope } from '../../services/sharing/envelope.ts';
 import { identityOf, termsOf } from '../../services/sharing/outbox.ts';
 import { PSEUDONYM, pseudonym } from '../../services/sharing/pseudonymise.ts';
+import { freshIds } from '../../services/sharing/stix-package.ts';
 import { createStixValidator } from '../../services/sharing/stix-validate.ts';
 import {
   createTestAgency,
@@ -398,6 +399,7 @@ describe('partner sharing between two agencies', () => {
     const agreement = testAgreements('CBIC').forPartner('CBSA')!;
     const late = sealPackage(
       {
+        ids: freshIds('OUTCOME'),
         kind: 'OUTCOME',
         shareId,
         caseId: revoked.caseId,
