@@ -64,7 +64,7 @@ export const RejectionReasons = {
   KEY_NOT_VALID: 'the signing key is revoked, not yet valid or expired',
   BAD_SIGNATURE: 'the Ed25519 signature does not verify over the canonical (RFC 8785) bundle',
   NO_AGREEMENT: 'no sharing agreement with the sending agency exists here',
-  SCHEMA_INVALID: 'the bundle fails the OASIS STIX 2.1 (or TLP 2.0, or x-customs-consignment) schemas',
+  SCHEMA_INVALID: "the bundle fails the OASIS STIX 2.1 (or TLP 2.0, or the sharing extension's) schemas",
   UNEXPECTED_CONTENT: 'the bundle holds objects or properties the sharing format does not define',
   ENVELOPE_MISMATCH: 'the unsigned envelope header disagrees with the signed bundle',
   DISALLOWED_FIELD: 'the case carries a field the agreement does not allow, or personal data in clear',
