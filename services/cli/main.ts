@@ -24,6 +24,7 @@ import { loadScorer } from '../runtime/load-scorer.ts';
 import { startPipelineService } from '../runtime/pipeline-service.ts';
 import { createSharingSetup } from '../sharing/config.ts';
 import { createDemoSharingSetups } from '../sharing/demo.ts';
+import { SharingError } from '../sharing/errors.ts';
 import { registerDataScienceCommands } from './ds-commands.ts';
 import { runGenerate } from './generate-command.ts';
 import { openInput, openOutput, scoreStreams } from './score-command.ts';
@@ -305,7 +306,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (err instanceof ConfigError || err instanceof PrecursorRiskError) {
+    if (err instanceof ConfigError || err instanceof PrecursorRiskError || err instanceof SharingError) {
       process.stderr.write(`precursor-risk: ${err.message}\n`);
       process.exitCode = 2;
       return;
