@@ -7,7 +7,7 @@
 import type { Logger } from '../common/logger.ts';
 import type { Agreement, AgreementSet } from './agreements.ts';
 import { type AuditSink, RECEIVER_ACTOR } from './audit.ts';
-import { parseCaseId } from './ids.ts';
+import { parseCaseId, uuidv5 } from './ids.ts';
 import { type Channel, identityOf, type Outbox, type SentPackage, termsOf } from './outbox.ts';
 import { freshIds, type PackageKind, type ReceiptPackage, type SharingPackage } from './stix-package.ts';
 import { expectedShareId } from './stix-parse.ts';
@@ -94,6 +94,30 @@ export function createReceiver(o: {
     });
   }
 
+  /** A stand-in package from a claimed header, only to address a REJECTED receipt to its sender. */
+  function fromHeader(c: Rejection['claimed'], sha256: string | undefined): SharingPackage | undefined {
+    const a = o.agreements.forPartner(c.sender);
+    if (a === undefined || c.recipient !== me) return undefined;
+    const kind = isCaseKind(c.kind as PackageKind) ? (c.kind as 'CASE' | 'UPDATE' | 'REVOKE') : 'CASE';
+    const caseId = parseCaseId(c.caseId) === undefined ? `${c.sender}:unreadable` : c.caseId;
+    const shareId =
+      expectedShareId({ caseId, sender: c.sender, recipient: me, kind }) ??
+      uuidv5(`unreadable/${c.sender}/${sha256 ?? ''}`);
+    // Only the fields reply() reads; never stored or parsed as a package.
+    return {
+      ids: { bundle: '', statement: '', notes: [] },
+      kind,
+      shareId,
+      caseId,
+      version: c.version > 0 ? c.version : 1,
+      sender: c.sender,
+      recipient: me,
+      issuedAt: '',
+      terms: termsOf(a, a.tlp),
+      senderIdentity: identityOf(a, c.sender),
+    } as unknown as SharingPackage;
+  }
+
   async function reject(
     r: Rejection,
     bytes: Buffer,
@@ -139,7 +163,9 @@ export function createReceiver(o: {
     );
     const replies: SentPackage[] = [];
     // Tell the partner only what it can trust us on: its signature verified and the share id is its own.
-    const pkg = r.pkg;
+    // A package that authenticated but could not be read is answered from its (unsigned) header, so
+    // the authenticated sender still learns why (a receipt for every authenticated package).
+    const pkg = r.pkg ?? (r.authenticated ? fromHeader(c, r.bundleSha256) : undefined);
     const a = pkg === undefined ? undefined : o.agreements.forPartner(pkg.sender);
     if (
       r.authenticated &&
@@ -148,7 +174,7 @@ export function createReceiver(o: {
       r.bundleId !== undefined &&
       r.bundleSha256 !== undefined &&
       isCaseKind(pkg.kind) &&
-      expectedShareId(pkg) === pkg.shareId
+      (r.pkg === undefined || expectedShareId(pkg) === pkg.shareId)
     ) {
       replies.push(
         await reply(
