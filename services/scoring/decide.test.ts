@@ -16,10 +16,7 @@ import { countMatches } from './rule-engine.ts';
 import { loadRulesSnapshot } from './rules-store.ts';
 import { loadWatchlistDir } from './watchlist.ts';
 
-const examples: Report[] = readFileSync(
-  new URL('../../examples/examples.jsonl', import.meta.url),
-  'utf8',
-)
+const examples: Report[] = readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((l) => reportSchema.parse(JSON.parse(l)));
