@@ -130,7 +130,7 @@ function mapKeys(value: Json, f: (k: string) => string): Json {
 const snakeKeys = (v: JsonObject) => mapKeys(v, camelToSnake) as JsonObject;
 export const camelKeys = (v: JsonObject) => mapKeys(v, snakeToCamel) as JsonObject;
 
-/** Top-level case fields that sit beside the consignment's own on the x-customs-consignment object. */
+/** Top-level case fields that sit beside the consignment's own in the extension's `consignment`. */
 export const DOCUMENT_FIELDS = ['documentType', 'filedAt', 'reportingCountry', 'sourceSystem'];
 const ASSESSMENT_LISTS = ['ruleHits', 'substances'];
 
