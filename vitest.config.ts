@@ -10,6 +10,8 @@ const CURRENT_CLICKHOUSE_TESTS = [
   'test/integration/review-api.test.ts',
   'test/integration/review-audit.test.ts',
   'test/integration/review-sharing.test.ts',
+  'test/integration/review-access-matrix.test.ts',
+  'test/integration/login-throttle.test.ts',
   'test/integration/pipeline-stream.test.ts',
   'test/integration/pipeline-screening.test.ts',
   'test/integration/pipeline-reconcile-restart.test.ts',

@@ -27,6 +27,7 @@ import { startPipelineService } from '../runtime/pipeline-service.ts';
 import { createStartup, oneLine, type Startup } from '../runtime/startup.ts';
 import { createSharingSetup } from '../sharing/config.ts';
 import { createDemoSharingSetups } from '../sharing/demo.ts';
+import { SharingError } from '../sharing/errors.ts';
 import { registerDataScienceCommands } from './ds-commands.ts';
 import { runGenerate } from './generate-command.ts';
 import { openInput, openOutput, scoreStreams } from './score-command.ts';
@@ -394,7 +395,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       setTimeout(() => process.exit(1), 5_000).unref();
       return;
     }
-    if (err instanceof ConfigError || err instanceof PrecursorRiskError) {
+    if (err instanceof ConfigError || err instanceof PrecursorRiskError || err instanceof SharingError) {
       process.stderr.write(`precursor-risk: ${err.message}\n`);
       process.exitCode = 2;
       return;

@@ -151,6 +151,8 @@ describe('ClickHouse migrations', () => {
       // 006 documents by consignment (005 adds columns only)
       consignment_documents: 'ReplacingMergeTree',
       consignment_documents_mv: 'MaterializedView',
+      // 007 sign-in throttling
+      login_attempts: 'MergeTree',
     });
   });
 
