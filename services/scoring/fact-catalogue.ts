@@ -108,6 +108,22 @@ export const LINE_FACTS = {
   valueImplausible: b('fine chemical declared below the minimum plausible USD/kg'),
   pillPress: b('pill press, die or encapsulator'),
   residualHsUnnamed: b('weak residual HS heading (e.g. 2933.39) and no chemical named'),
+  permitState: s(
+    'none-filed, covered (a cited permit passed every register check), unverified (no register) or not-covered',
+  ),
+  permitNote: s('what was filed and what it proves, for explanations'),
+  permitUnknown: b('a cited permit reference is not in the permit register'),
+  permitUnknownNote: s('which references'),
+  permitExpired: b('the cited permit for this substance is not valid on the filing date'),
+  permitExpiredNote: s('which permit and its validity'),
+  permitWrongSubstance: b('no cited permit covers this substance (the ones in the register cover others)'),
+  permitWrongSubstanceNote: s('which permits cover what'),
+  permitWrongHolder: b('the cited permit is held by neither the consignee (import) nor the shipper (export)'),
+  permitWrongHolderNote: s('holder on the permit and party on the report'),
+  permitWrongCountry: b('the cited permit was issued by another country than the exporting/importing one'),
+  permitWrongCountryNote: s('issuing country and the expected one'),
+  permitQuantityExceeded: b('declared kg exceed what is left of the permit after earlier consignments'),
+  permitQuantityNote: s('allowed, already drawn, left and declared kg'),
 } as const satisfies Record<string, FactSpec>;
 
 type ValueOf<T extends FactType> = T extends 'boolean' ? boolean : T extends 'number' ? number : string;

@@ -14,6 +14,8 @@ import { tokenSetSimilarity } from './fuzzy.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
 import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
 import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
+import { checkPermits, lineQuantityKg, type PermitContext, type PermitLine } from './permit-check.ts';
+import type { PermitDraw } from './permit-ledger.ts';
 import {
   emailCountry,
   MAX_KG_PER_PACKAGE,
@@ -28,6 +30,8 @@ export interface ComputedFacts {
   report: ReportFacts;
   lines: LineFacts[];
   substances: SubstanceMatch[];
+  /** What covered lines take from their permits; the scorer records them in the ledger. */
+  permitDraws: PermitDraw[];
 }
 
 export interface FactContext {
@@ -35,6 +39,8 @@ export interface FactContext {
   matcher: ChemicalMatcher;
   watchlist: Watchlist;
   options?: FactOptions;
+  /** Permit register and ledger; absent or null: cited permits are reported as not verified. */
+  permits?: PermitContext | null;
 }
 
 const CORE_MATCH = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM']);
@@ -120,6 +126,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   const permitPresent = c.permits.length > 0;
   const substances: SubstanceMatch[] = [];
   const lineMatches: LineMatch[] = c.goods.map((g) => matcher.matchLine(g));
+  const permitLines: PermitLine[] = [];
 
   const lines: LineFacts[] = c.goods.map((g, i) => {
     const lm = lineMatches[i]!;
@@ -206,7 +213,27 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.valueImplausible = f.valuePerKgUsd >= 0 && fine && f.valuePerKgUsd < opts.minFineChemicalUsdPerKg;
     f.pillPress = wording.pillPress;
     f.residualHsUnnamed = lm.heading?.strength === 'weak' && !f.namesChemical;
+    permitLines.push(permitLine(g, lm, f));
     return f;
+  });
+  const permitDraws: PermitDraw[] = [];
+  const checks = checkPermits(report, permitLines, knowledge, ctx.permits ?? null, permitDraws);
+  lines.forEach((f, i) => {
+    const k = checks[i]!;
+    f.permitState = k.state;
+    f.permitNote = k.note;
+    f.permitUnknown = k.unknown !== '';
+    f.permitUnknownNote = k.unknown;
+    f.permitExpired = k.expired !== '';
+    f.permitExpiredNote = k.expired;
+    f.permitWrongSubstance = k.wrongSubstance !== '';
+    f.permitWrongSubstanceNote = k.wrongSubstance;
+    f.permitWrongHolder = k.wrongHolder !== '';
+    f.permitWrongHolderNote = k.wrongHolder;
+    f.permitWrongCountry = k.wrongCountry !== '';
+    f.permitWrongCountryNote = k.wrongCountry;
+    f.permitQuantityExceeded = k.quantityExceeded !== '';
+    f.permitQuantityNote = k.quantityExceeded;
   });
 
   const consignee = c.parties.consignee;
@@ -293,7 +320,29 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     watchlistList: hit?.hit.list ?? '',
     lineCount: c.goods.length,
   };
-  return { report: r, lines, substances };
+  return { report: r, lines, substances, permitDraws };
+}
+
+const IDENTITY_KINDS = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM', 'ABBREVIATION', 'ANALOGUE']);
+
+/** The line as the permit checks see it: identified substances, their CAS numbers, the quantity. */
+function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f: LineFacts): PermitLine {
+  const ids = new Set<string>();
+  const cas = new Set<string>();
+  for (const m of lm.matches) {
+    if (!IDENTITY_KINDS.has(m.kind)) continue;
+    if (m.cas !== null) cas.add(m.cas);
+    if (m.substanceId !== null && m.familyId === null) ids.add(m.substanceId);
+  }
+  return {
+    lineNumber: g.lineNumber,
+    substanceIds: ids,
+    casNumbers: cas,
+    substance: f.substance || f.reagent || f.analogueName || f.evidence || 'the substance on this line',
+    quantityKg: lineQuantityKg(g),
+    needsPermit:
+      f.controlled || f.controlledReagent || f.possibleControlled || f.analogue || f.fentanylRelated,
+  };
 }
 
 /** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
@@ -374,5 +423,19 @@ function emptyLineFacts(number: number, description: string, hs: string): LineFa
     valueImplausible: false,
     pillPress: false,
     residualHsUnnamed: false,
+    permitState: 'none-filed',
+    permitNote: '',
+    permitUnknown: false,
+    permitUnknownNote: '',
+    permitExpired: false,
+    permitExpiredNote: '',
+    permitWrongSubstance: false,
+    permitWrongSubstanceNote: '',
+    permitWrongHolder: false,
+    permitWrongHolderNote: '',
+    permitWrongCountry: false,
+    permitWrongCountryNote: '',
+    permitQuantityExceeded: false,
+    permitQuantityNote: '',
   };
 }
