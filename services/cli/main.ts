@@ -85,11 +85,16 @@ export function buildProgram(): Command {
     .option('--input <file>', 'reports, one JSON object per line (default: stdin)')
     .option('--output <file>', 'decision records, one per line (default: stdout)')
     .option('--watchlist <dir>', 'directory with an OFAC SDN legacy CSV (sdn.csv, alt.csv)')
-    .action(async (opts: { input?: string; output?: string; watchlist?: string }) => {
+    .option(
+      '--permits <file>',
+      'permit register CSV (reference,type,issuingCountry,holderName,holderIdentifier,casNumber,maxQuantityKg,validFrom,validUntil)',
+    )
+    .action(async (opts: { input?: string; output?: string; watchlist?: string; permits?: string }) => {
       const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
       const scorer = await loadScorer({
         logger,
         ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
+        ...(opts.permits ? { permitsPath: opts.permits } : {}),
       });
       const input = await openInput(opts.input);
       const output = await openOutput(opts.output);

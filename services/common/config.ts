@@ -107,6 +107,17 @@ export const pipelineConfigSchema = z
       .min(1)
       .optional()
       .describe('OFAC SDN legacy CSV and national lists to screen parties against (default: none)'),
+    PERMITS_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('permit register: a CSV file or a folder of *.csv (default: models/permits)'),
+    PERMITS_POLL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(30_000)
+      .describe('how often the ClickHouse permit_register and permit_usage tables are re-read'),
   })
   .strict();
 
@@ -163,7 +174,9 @@ export const sharingConfigSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('OASIS cti-stix2-json-schemas checkout with tlp-2.0/ (default vendor/oasis-stix2-json-schemas)'),
+      .describe(
+        'OASIS cti-stix2-json-schemas checkout with tlp-2.0/ (default vendor/oasis-stix2-json-schemas)',
+      ),
   })
   .strict();
 

@@ -4,9 +4,7 @@ import { type Report, reportSchema } from '../../schemas/report.ts';
 import { CounterpartCache } from './counterparts.ts';
 
 const base = reportSchema.parse(
-  JSON.parse(
-    readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!,
-  ),
+  JSON.parse(readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!),
 );
 
 function doc(consignmentId: string, documentType: Report['documentType'], messageId: string) {

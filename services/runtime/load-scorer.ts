@@ -14,10 +14,14 @@ import { resolveRegistryDir } from '../registry/registry.ts';
 import { createScorer, type DecisionPolicy } from '../scoring/decide.ts';
 import { extractBatch } from '../scoring/features.ts';
 import { loadModel } from '../scoring/model.ts';
+import { createPermitLedger } from '../scoring/permit-ledger.ts';
+import type { PermitRegister } from '../scoring/permit-register.ts';
 import { type ModelPrediction, NullModel, type RiskModel } from '../scoring/risk-model.ts';
 import { createRulesStore } from '../scoring/rules-store.ts';
 import type { Scorer, ShadowScore } from '../scoring/scorer.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir } from '../scoring/watchlist.ts';
+import type { ClickHouseClient } from '../storage/clickhouse.ts';
+import { createPermitSource } from './permit-source.ts';
 
 export { driftStatus };
 
@@ -29,6 +33,10 @@ export interface LoadScorerOptions {
   /** The model registry folder (or a folder with a `model-registry/` in it). Default models/model-registry. */
   modelsDir?: string;
   watchlistDir?: string;
+  /** Permit register file or folder; undefined: none, cited permits are reported as not verified. */
+  permitsPath?: string;
+  /** The running system's permit tables (permit_register, permit_usage) and how often to re-read them. */
+  permitsClickHouse?: { client: ClickHouseClient; database: string; pollMs?: number };
   /** Watch rules and the champion/challenger pointers for changes (long-running services). */
   watch?: boolean;
   /** Prometheus registry for the drift gauges (the pipeline's). Without one, drift is computed but not exported. */
@@ -46,6 +54,8 @@ export interface LoadedScorer extends Scorer {
   readonly registryDir: string;
   /** The live drift monitor (null when turned off). */
   readonly drift: DriftMonitor | null;
+  /** The permit register in force (null without one). */
+  readonly permits: PermitRegister | null;
   /** Re-reads champion.json and challenger.json now (the watcher does this by itself). */
   refreshModels(): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +102,18 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     logger: log,
   });
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
+  // One ledger for champion and challenger: both see the same quantities already drawn.
+  const ledger = createPermitLedger();
+  const permits =
+    opts.permitsPath === undefined && opts.permitsClickHouse === undefined
+      ? null
+      : await createPermitSource({
+          path: opts.permitsPath ?? null,
+          ledger,
+          logger: opts.logger,
+          watch,
+          ...(opts.permitsClickHouse === undefined ? {} : { clickhouse: opts.permitsClickHouse }),
+        });
   const backendLogger = { info: (o: object, m: string) => log.debug(o, m) };
 
   const champion = createModelSlot<ChampionEntry>({
@@ -144,8 +166,17 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     model: slotModel(champion, drift ? (raw, scores, n) => drift?.observe(raw, scores, n) : undefined),
     watchlist,
     policy,
+    permits,
+    ledger,
   });
-  const shadowScorer = createScorer({ rules, model: slotModel(challenger), watchlist, policy });
+  const shadowScorer = createScorer({
+    rules,
+    model: slotModel(challenger),
+    watchlist,
+    policy,
+    permits,
+    ledger,
+  });
 
   return {
     get modelVersion() {
@@ -159,6 +190,9 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     registryDir,
     drift,
+    get permits() {
+      return permits?.current ?? null;
+    },
     get lanePolicy() {
       return rules.current.lanes;
     },
@@ -190,6 +224,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     async close() {
       rules.close();
+      permits?.close();
       drift?.close();
       await Promise.all([champion.close(), challenger.close()]);
     },

@@ -191,7 +191,7 @@ describe('permit checks per goods line', () => {
   });
 
   it('the holder is recognised by identifier even when the name is written differently', () => {
-    const rows = [pen({ holderName: 'RHEINCHEM FEINCHEMIKALIEN GMBH & CO' })];
+    const rows = [permit(), pen({ holderName: 'RHEINCHEM FEINCHEMIKALIEN GMBH & CO' })];
     const d = scorerWith(rows).scoreBatch([parse(licensed())], at)[0]!;
     expect(hitsOn(d, 1)).toEqual(['controlled-substance-permit']);
   });
@@ -207,10 +207,24 @@ describe('permit checks per goods line', () => {
     );
   });
 
+  it('a failed check is a finding even when another cited permit covers the line', () => {
+    const rows = [permit(), pen({ maxQuantityKg: 150 })];
+    const d = scorerWith(rows).scoreBatch([parse(licensed())], at)[0]!;
+    expect(hitsOn(d, 1).sort()).toEqual(['controlled-substance-permit', 'permit-quantity-exceeded']);
+    expect(hit(d, 'controlled-substance-permit')!.explanation).toContain(
+      'covered by IMPORT_PERMIT NCB-RCS-IMP-2026-0193',
+    );
+    expect(d.lane).toBe('YELLOW');
+  });
+
   it('quantity exceeded across two consignments; a re-delivery does not count twice', () => {
     const scorer = scorerWith([permit({ maxQuantityKg: 300 })]);
-    const first = parse(licensed());
-    const secondInput = licensed();
+    const onlyImportPermit = (r: ReportInput) => {
+      r.consignment.permits = [{ type: 'IMPORT_PERMIT', reference: 'NCB-RCS-IMP-2026-0193' }];
+      return r;
+    };
+    const first = parse(onlyImportPermit(licensed()));
+    const secondInput = onlyImportPermit(licensed());
     secondInput.messageId = 'msg-2';
     secondInput.consignment.consignmentId = 'CONS-2';
     secondInput.filedAt = '2026-05-02T08:00:00Z';

@@ -193,6 +193,19 @@ export function checkPermits(
       }
       if (problems.length === 0) covering.push({ ref: `${p.type} ${row.reference}`, row });
     }
+    // Failed checks are findings even when another cited permit covers the line: an over-drawn PEN or a
+    // borrowed import permit beside a good one is still a forged or re-used number.
+    const fill = (o: LinePermitCheck): LinePermitCheck => {
+      if (!line.needsPermit) return o;
+      o.unknown = unknown.join('; ');
+      // Another permit for the right substance makes the wrong-substance ones beside the point.
+      o.wrongSubstance = substanceCovered ? '' : wrongSubstance.join('; ');
+      o.expired = expired.join('; ');
+      o.wrongHolder = wrongHolder.join('; ');
+      o.wrongCountry = wrongCountry.join('; ');
+      o.quantityExceeded = quantity.join('; ');
+      return o;
+    };
     if (covering.length > 0) {
       for (const { row } of covering) {
         if (line.quantityKg === null) continue;
@@ -205,19 +218,13 @@ export function checkPermits(
           goodsLine: line.lineNumber,
         });
       }
-      return base(
-        'covered',
-        `covered by ${covering.map((x) => x.ref).join(', ')} (checked against the permit register)`,
+      return fill(
+        base(
+          'covered',
+          `covered by ${covering.map((x) => x.ref).join(', ')} (checked against the permit register)`,
+        ),
       );
     }
-    if (!line.needsPermit) return out;
-    out.unknown = unknown.join('; ');
-    // Another permit for the right substance makes the wrong-substance ones beside the point.
-    out.wrongSubstance = substanceCovered ? '' : wrongSubstance.join('; ');
-    out.expired = expired.join('; ');
-    out.wrongHolder = wrongHolder.join('; ');
-    out.wrongCountry = wrongCountry.join('; ');
-    out.quantityExceeded = quantity.join('; ');
-    return out;
+    return fill(out);
   });
 }

@@ -17,6 +17,8 @@ export interface PermitLedger {
   usedKg(reference: string, casNumber: string, exceptConsignment: string): number;
   /** Replaces everything `consignmentId` drew before with `draws`. */
   record(consignmentId: string, draws: readonly PermitDraw[]): void;
+  /** The consignment has draws recorded here. */
+  hasConsignment(consignmentId: string): boolean;
   /** Consignments with at least one draw (for metrics and tests). */
   readonly consignments: number;
 }
@@ -48,6 +50,7 @@ export function createPermitLedger(): PermitLedger {
       }
       byConsignment.set(consignmentId, mine);
     },
+    hasConsignment: (consignmentId) => byConsignment.has(consignmentId),
     get consignments() {
       return byConsignment.size;
     },

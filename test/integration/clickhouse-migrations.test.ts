@@ -148,6 +148,10 @@ describe('ClickHouse migrations', () => {
       model_registry_current: 'View',
       shadow_scores: 'ReplacingMergeTree',
       shadow_scores_dedup: 'View',
+      // 005 permit register and permit usage
+      permit_register: 'ReplacingMergeTree',
+      permit_register_current: 'View',
+      permit_usage: 'ReplacingMergeTree',
     });
   });
 
