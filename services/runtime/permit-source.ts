@@ -6,12 +6,12 @@
 // one; the ledger only learns consignments it has not scored itself (its own draws are newer).
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../common/logger.ts';
 import type { PermitSource } from '../scoring/decide.ts';
 import type { PermitLedger } from '../scoring/permit-ledger.ts';
 import {
   createPermitRegister,
+  DEFAULT_PERMITS_DIR,
   type PermitRecord,
   type PermitRegister,
   permitKey,
@@ -21,7 +21,7 @@ import {
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
 
-export const DEFAULT_PERMITS_DIR = fileURLToPath(new URL('../../models/permits/', import.meta.url));
+export { DEFAULT_PERMITS_DIR };
 
 export interface PermitSourceOptions {
   /** Register file or folder; null for none (ClickHouse only). */

@@ -5,12 +5,16 @@
 // error naming the file, line and field, never a partial register; version = hash of the canonical rows.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { checkCas } from '../../schemas/cas.ts';
 import { PERMIT_TYPES } from '../../schemas/report.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { canonicalJson, shortHash } from './canonical.ts';
+
+/** The pipeline's default register (PERMITS_DIR): every *.csv in models/permits/. */
+export const DEFAULT_PERMITS_DIR = fileURLToPath(new URL('../../models/permits/', import.meta.url));
 
 export const PERMIT_COLUMNS = [
   'reference',
