@@ -81,6 +81,8 @@ export const LINE_FACTS = {
   controlledReagent: b('a controlled reagent / pre-precursor (propionyl chloride, piperidine, ...)'),
   reagent: s('its name'),
   reagentNote: s('its status sentence'),
+  reagentElsewhere: b('a reagent / pre-precursor controlled elsewhere but not here on the filing date'),
+  reagentElsewhereNote: s('which, and where it is controlled'),
   analogue: b('analogue family or a precursor controlled elsewhere but not here (near-controlled)'),
   analogueName: s('family or substance name'),
   analogueEvidence: s('what matched'),

@@ -178,6 +178,24 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         f.controlledReagent = true;
         f.reagent = m.name;
         f.reagentNote = status.explanation;
+      } else if (core && !status.controlled && status.elsewhere.length > 0 && role === 'reagent') {
+        // A reagent controlled only elsewhere weighs less than one controlled here (weights follow the law).
+        if (!f.reagentElsewhere) {
+          f.reagentElsewhere = true;
+          f.reagentElsewhereNote = `${m.name} (${evidence}): ${status.explanation}`;
+        }
+      } else if (
+        core &&
+        !status.controlled &&
+        status.elsewhere.length > 0 &&
+        m.confidence < opts.minConfidence
+      ) {
+        // An uncertain name of a precursor controlled only elsewhere: never above the same name controlled here.
+        if (!f.possibleControlled && !f.controlled) {
+          f.possibleControlled = true;
+          f.possibleConfidence = m.confidence;
+          f.possibleNote = `${evidence} may be ${m.name}; ${status.explanation}`;
+        }
       } else if (m.kind === 'ANALOGUE' || (core && !status.controlled && status.elsewhere.length > 0)) {
         if (!f.analogue) {
           f.analogue = true;
@@ -323,6 +341,8 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   return { report: r, lines, substances, permitDraws };
 }
 
+const firstName = (lm: LineMatch) => lm.matches.find((m) => IDENTITY_KINDS.has(m.kind))?.name ?? '';
+
 const IDENTITY_KINDS = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM', 'ABBREVIATION', 'ANALOGUE']);
 
 /** The line as the permit checks see it: identified substances, their CAS numbers, the quantity. */
@@ -338,10 +358,21 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
     lineNumber: g.lineNumber,
     substanceIds: ids,
     casNumbers: cas,
-    substance: f.substance || f.reagent || f.analogueName || f.evidence || 'the substance on this line',
+    substance:
+      f.substance ||
+      f.reagent ||
+      f.analogueName ||
+      f.evidence ||
+      firstName(lm) ||
+      'the substance on this line',
     quantityKg: lineQuantityKg(g),
     needsPermit:
-      f.controlled || f.controlledReagent || f.possibleControlled || f.analogue || f.fentanylRelated,
+      f.controlled ||
+      f.controlledReagent ||
+      f.reagentElsewhere ||
+      f.possibleControlled ||
+      f.analogue ||
+      f.fentanylRelated,
   };
 }
 
@@ -398,6 +429,8 @@ function emptyLineFacts(number: number, description: string, hs: string): LineFa
     controlledReagent: false,
     reagent: '',
     reagentNote: '',
+    reagentElsewhere: false,
+    reagentElsewhereNote: '',
     analogue: false,
     analogueName: '',
     analogueEvidence: '',
