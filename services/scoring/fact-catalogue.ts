@@ -110,6 +110,13 @@ export const LINE_FACTS = {
   valueImplausible: b('fine chemical declared below the minimum plausible USD/kg'),
   pillPress: b('pill press, die or encapsulator'),
   residualHsUnnamed: b('weak residual HS heading (e.g. 2933.39) and no chemical named'),
+  narcotic: b(
+    'a finished opioid (fentanyl, pethidine, remifentanil, ...) named or given by CAS: a narcotic drug',
+  ),
+  narcoticName: s('which'),
+  narcoticEvidence: s('the name or CAS that identified it'),
+  narcoticHsOnly: b('a narcotic HS subheading (2933.33/.34, 2934.92) with no narcotic or precursor named'),
+  narcoticHeading: s('what the subheading holds'),
   permitState: s(
     'none-filed, covered (a cited permit passed every register check), unverified (no register) or not-covered',
   ),

@@ -13,16 +13,28 @@ import {
 import { tokenSetSimilarity } from './fuzzy.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
 import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
+import {
+  CAS_FILLER_WORDS,
+  CHEMICAL_CHAPTER,
+  CHEMICAL_CONTEXT_WORDS,
+  CHEMICAL_UNIT,
+  NARCOTICS,
+  narcoticHeading,
+  narcoticOf,
+  PACKAGING_CONSUMER_WORDS,
+} from './narcotics.ts';
 import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
 import { checkPermits, lineQuantityKg, type PermitContext, type PermitLine } from './permit-check.ts';
 import type { PermitDraw } from './permit-ledger.ts';
 import {
+  CONSUMER_WORDS,
   emailCountry,
   MAX_KG_PER_PACKAGE,
   phoneCountries,
   residentialTokens,
   TO_ORDER_PATTERN,
   USD_PER_UNIT,
+  VAGUE_WORDS,
 } from './vocabulary.ts';
 import type { Watchlist, WatchlistHit } from './watchlist.ts';
 
@@ -136,10 +148,21 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.chemicalHs = g.hsCode !== null && /^(28|29|3824)/.test(g.hsCode);
     f.namesChemical = lm.namesChemical;
     f.chemicalContext = lm.chemicalContext;
-    f.bareCas = lm.bareCas;
+    // "METHANOL, 200 KG DRUM CAS#67-56-1" names its chemical: only a description of CAS, units and
+    // packaging is bare.
+    f.bareCas = lm.bareCas && !lm.tokens.some(namesSomething);
     f.unknownCas = lm.unknownCas.join(', ');
     f.invalidCas = lm.invalidCas.join(', ');
+    const abbreviationContext = inChemicalContext(g, lm.tokens);
+    const narcotic = narcoticOf(lm.tokens, g.casNumbers);
+    const narcHeading = narcoticHeading(g.hsCode);
+    let analogueFromFentanylFamily = false;
     for (const m of lm.matches) {
+      // Context before keywords: an abbreviation counts only on a line about a chemical ("NPP" in
+      // "spare parts for NPP" under HS 8401 is a nuclear power plant).
+      if (!abbreviationContext && isAbbreviation(knowledge, m)) continue;
+      // A named finished opioid is judged as a narcotic below, not as a member of the fentanyl family.
+      if (narcotic !== null && m.familyId === 'fentanyl-related') continue;
       const status = knowledge.statusOf(m.name, listingsOf(knowledge, m), control);
       const role = m.substanceId === null ? 'analogue' : knowledge.substances.get(m.substanceId)?.role;
       const anywhere = status.listing ?? status.elsewhere[0] ?? null;
@@ -198,6 +221,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         }
       } else if (m.kind === 'ANALOGUE' || (core && !status.controlled && status.elsewhere.length > 0)) {
         if (!f.analogue) {
+          analogueFromFentanylFamily = m.familyId === 'fentanyl-related';
           f.analogue = true;
           f.analogueName = m.name;
           f.analogueEvidence = evidence;
@@ -205,7 +229,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
           f.analogueControlledHere = status.controlled;
         }
         if (m.familyId === 'fentanyl-related') f.fentanylRelated = true;
-      } else if (m.kind === 'HS' && !f.strongHsOnly) {
+      } else if (m.kind === 'HS' && !f.strongHsOnly && narcHeading === null) {
         f.strongHsOnly = !lm.matches.some((o) => o !== m && o.kind !== 'HS');
         f.hsSubstance = m.name;
         f.hsNote = status.explanation;
@@ -216,13 +240,31 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         }); ${status.explanation}`;
       }
     }
+    if (narcotic !== null) {
+      f.narcotic = true;
+      f.narcoticName = narcotic.narcotic.name;
+      f.narcoticEvidence = narcotic.evidence;
+    } else if (narcHeading !== null && !f.controlled && !(f.analogue && !analogueFromFentanylFamily)) {
+      // 2933.33 / 2933.34 / 2934.92 hold finished opioids, not precursors: judged as a narcotic heading.
+      f.narcoticHsOnly = !lm.matches.some((m) => m.kind !== 'HS' && m.familyId !== 'fentanyl-related');
+      f.narcoticHeading = narcHeading;
+    }
     const wording = lm.wording;
     f.vague = wording.vague;
     f.consolidatedWording = wording.consolidatedWording;
-    f.consumerWording = wording.consumerWording;
+    // Bulk chemicals travel "in 25 kg bags", "light" is a grade: on a chemical line only other consumer
+    // words are a sign of mis-description.
+    f.consumerWording =
+      wording.consumerWording &&
+      (!(f.chemicalHs || lm.chemicalContext) ||
+        lm.tokens.some((t) => CONSUMER_WORDS.has(t) && !PACKAGING_CONSUMER_WORDS.has(t)));
     f.hsDescriptionMismatch = f.chemicalHs && f.consumerWording && !f.namesChemical;
     f.chemicalUnderNonChemicalHs =
-      g.hsCode !== null && !f.chemicalHs && (f.controlled || f.analogue || f.controlledReagent);
+      g.hsCode !== null &&
+      !f.chemicalHs &&
+      (f.controlled || f.analogue || f.controlledReagent) &&
+      // Medicaments in measured doses belong under chapter 30 (patches, injections).
+      !(f.narcotic && g.hsCode.startsWith('30'));
     f.weightNote = weightProblem(g);
     f.weightImplausible = f.weightNote !== '';
     f.valuePerKgUsd = Math.round(usdPerKg(g) * 100) / 100;
@@ -341,6 +383,36 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   return { report: r, lines, substances, permitDraws };
 }
 
+const WORD = /[a-z]{3,}/;
+
+/** A token that names something besides a CAS number: not digits, units, packaging or vague words. */
+const namesSomething = (t: string) => WORD.test(t) && !CAS_FILLER_WORDS.has(t) && !VAGUE_WORDS.has(t);
+
+/** HS chapter 28/29/38, a CAS number, a chemical unit ("99%", "500 g") or a chemical word on the line. */
+function inChemicalContext(g: Report['consignment']['goods'][number], tokens: readonly string[]): boolean {
+  return (
+    (g.hsCode !== null && CHEMICAL_CHAPTER.test(g.hsCode)) ||
+    g.casNumbers.length > 0 ||
+    CHEMICAL_UNIT.test(g.description) ||
+    tokens.some((t) => CHEMICAL_CONTEXT_WORDS.has(t))
+  );
+}
+
+const normAbbr = (v: string) => v.toLowerCase().replace(/[^a-z0-9]/g, '');
+const abbreviationSets = new WeakMap<Knowledge, Map<string, Set<string>>>();
+
+/** The match is one of its substance's abbreviations ("NPP", "4-AP"), not a name, synonym or CAS. */
+function isAbbreviation(knowledge: Knowledge, m: ChemicalMatch): boolean {
+  if (m.substanceId === null || m.kind.startsWith('CAS') || m.kind === 'HS') return false;
+  let sets = abbreviationSets.get(knowledge);
+  if (sets === undefined) {
+    sets = new Map();
+    for (const s of knowledge.substances.values()) sets.set(s.id, new Set(s.abbreviations.map(normAbbr)));
+    abbreviationSets.set(knowledge, sets);
+  }
+  return sets.get(m.substanceId)?.has(normAbbr(m.evidence)) ?? false;
+}
+
 const firstName = (lm: LineMatch) => lm.matches.find((m) => IDENTITY_KINDS.has(m.kind))?.name ?? '';
 
 const IDENTITY_KINDS = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM', 'ABBREVIATION', 'ANALOGUE']);
@@ -354,6 +426,9 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
     if (m.cas !== null) cas.add(m.cas);
     if (m.substanceId !== null && m.familyId === null) ids.add(m.substanceId);
   }
+  // An authorisation for a narcotic covers it by any CAS of the drug (base or salt).
+  const narcotic = f.narcotic ? NARCOTICS.find((n) => n.name === f.narcoticName) : undefined;
+  for (const c of narcotic?.cas ?? []) cas.add(c);
   return {
     lineNumber: g.lineNumber,
     substanceIds: ids,
@@ -372,7 +447,8 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
       f.reagentElsewhere ||
       f.possibleControlled ||
       f.analogue ||
-      f.fentanylRelated,
+      f.fentanylRelated ||
+      f.narcotic,
   };
 }
 
@@ -456,6 +532,11 @@ function emptyLineFacts(number: number, description: string, hs: string): LineFa
     valueImplausible: false,
     pillPress: false,
     residualHsUnnamed: false,
+    narcotic: false,
+    narcoticName: '',
+    narcoticEvidence: '',
+    narcoticHsOnly: false,
+    narcoticHeading: '',
     permitState: 'none-filed',
     permitNote: '',
     permitUnknown: false,
