@@ -89,20 +89,33 @@ export function buildProgram(): Command {
       '--permits <file>',
       'permit register CSV (reference,type,issuingCountry,holderName,holderIdentifier,casNumber,maxQuantityKg,validFrom,validUntil)',
     )
-    .action(async (opts: { input?: string; output?: string; watchlist?: string; permits?: string }) => {
-      const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
-      const scorer = await loadScorer({
-        logger,
-        ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
-        ...(opts.permits ? { permitsPath: opts.permits } : {}),
-      });
-      const input = await openInput(opts.input);
-      const output = await openOutput(opts.output);
-      const summary = await scoreStreams({ input, output, errors: process.stderr, scorer });
-      if (output !== process.stdout) await new Promise((r) => output.end(r));
-      await scorer.close();
-      logger.debug(summary, 'score finished');
-    });
+    .option(
+      '--history <file>',
+      'earlier reports (NDJSON) whose consignees are known: turns on the first-time importer indicator',
+    )
+    .action(
+      async (opts: {
+        input?: string;
+        output?: string;
+        watchlist?: string;
+        permits?: string;
+        history?: string;
+      }) => {
+        const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
+        const scorer = await loadScorer({
+          logger,
+          ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
+          ...(opts.permits ? { permitsPath: opts.permits } : {}),
+          ...(opts.history ? { history: { file: opts.history } } : {}),
+        });
+        const input = await openInput(opts.input);
+        const output = await openOutput(opts.output);
+        const summary = await scoreStreams({ input, output, errors: process.stderr, scorer });
+        if (output !== process.stdout) await new Promise((r) => output.end(r));
+        await scorer.close();
+        logger.debug(summary, 'score finished');
+      },
+    );
 
   program
     .command('replay')

@@ -13,6 +13,7 @@ import { createModelSlot, type ModelSlot, type SlotModel } from '../registry/mod
 import { resolveRegistryDir } from '../registry/registry.ts';
 import { createScorer, type DecisionPolicy } from '../scoring/decide.ts';
 import { extractBatch } from '../scoring/features.ts';
+import { createImporterHistory } from '../scoring/importer-history.ts';
 import { loadModel } from '../scoring/model.ts';
 import { createPermitLedger } from '../scoring/permit-ledger.ts';
 import type { PermitRegister } from '../scoring/permit-register.ts';
@@ -21,6 +22,7 @@ import { createRulesStore } from '../scoring/rules-store.ts';
 import type { Scorer, ShadowScore } from '../scoring/scorer.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir } from '../scoring/watchlist.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
+import { loadHistoryFile, loadHistoryFromClickHouse } from './history-source.ts';
 import { createPermitSource } from './permit-source.ts';
 
 export { driftStatus };
@@ -37,6 +39,8 @@ export interface LoadScorerOptions {
   permitsPath?: string;
   /** The running system's permit tables (permit_register, permit_usage) and how often to re-read them. */
   permitsClickHouse?: { client: ClickHouseClient; database: string; pollMs?: number };
+  /** First-time importers: a file of earlier reports (`score --history`), or the ClickHouse decisions. */
+  history?: { file: string } | { client: ClickHouseClient; database: string };
   /** Watch rules and the champion/challenger pointers for changes (long-running services). */
   watch?: boolean;
   /** Prometheus registry for the drift gauges (the pipeline's). Without one, drift is computed but not exported. */
@@ -114,6 +118,21 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
           watch,
           ...(opts.permitsClickHouse === undefined ? {} : { clickhouse: opts.permitsClickHouse }),
         });
+  const history =
+    opts.history === undefined
+      ? null
+      : 'file' in opts.history
+        ? loadHistoryFile(opts.history.file)
+        : await loadHistoryFromClickHouse(opts.history.client, opts.history.database).catch(
+            (err: unknown) => {
+              // ClickHouse down at start must not stop scoring: consignees seen from now on still count.
+              log.warn(
+                { err },
+                'decision history unreadable; first-time importers judged from this run only',
+              );
+              return createImporterHistory();
+            },
+          );
   const backendLogger = { info: (o: object, m: string) => log.debug(o, m) };
 
   const champion = createModelSlot<ChampionEntry>({
@@ -168,6 +187,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     policy,
     permits,
     ledger,
+    history,
   });
   const shadowScorer = createScorer({
     rules,

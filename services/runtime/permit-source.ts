@@ -84,9 +84,14 @@ export async function createPermitSource(opts: PermitSourceOptions): Promise<Per
     }
   }
 
-  async function load(): Promise<PermitRegister> {
+  async function load(tolerant = false): Promise<PermitRegister> {
     const fileRows = opts.path === null ? [] : readPermitRows(opts.path);
-    const dbRows = await readClickHouse();
+    const dbRows = await readClickHouse().catch((err: unknown) => {
+      // At start only: the files serve until ClickHouse answers a poll.
+      if (!tolerant) throw err;
+      log.warn({ err }, 'permit_register unreadable; using the register files until ClickHouse answers');
+      return [];
+    });
     const dbKeys = new Set(dbRows.map((r) => `${permitKey(r.reference)}|${r.casNumber}`));
     const merged = [
       ...fileRows.filter((r) => !dbKeys.has(`${permitKey(r.reference)}|${r.casNumber}`)),
@@ -95,8 +100,10 @@ export async function createPermitSource(opts: PermitSourceOptions): Promise<Per
     return createPermitRegister(merged);
   }
 
-  let current = await load();
-  await seedLedger();
+  let current = await load(true);
+  await seedLedger().catch((err: unknown) =>
+    log.warn({ err }, 'permit_usage unreadable; quantities drawn elsewhere count from the next poll'),
+  );
   log.info({ permits: current.size, version: current.version }, 'permit register loaded');
 
   const reload = async (): Promise<PermitRegister> => {

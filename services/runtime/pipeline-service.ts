@@ -38,6 +38,7 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
       database: config.CLICKHOUSE_DATABASE,
       pollMs: config.PERMITS_POLL_MS,
     },
+    history: { client: clickhouse, database: config.CLICKHOUSE_DATABASE },
     watch: true,
     registry: metrics.registry,
   }).catch(async (err: unknown) => {

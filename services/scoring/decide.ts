@@ -7,6 +7,7 @@ import type { Decision, FeatureContribution, Lane, RuleHit } from '../../schemas
 import type { Report } from '../../schemas/report.ts';
 import { DEFAULT_FACT_OPTIONS, type FactOptions } from './fact-catalogue.ts';
 import { type ComputedFacts, computeFacts } from './facts.ts';
+import type { ImporterHistory } from './importer-history.ts';
 import type { LanePolicy } from './lane-policy.ts';
 import { createPermitLedger, type PermitLedger } from './permit-ledger.ts';
 import { loadPermitRegister, type PermitRegister } from './permit-register.ts';
@@ -134,6 +135,8 @@ export interface ScorerOptions {
   permits?: PermitRegister | PermitSource | null;
   /** Quantities already drawn on permits; default a fresh one (earlier reports of this scorer count). */
   ledger?: PermitLedger;
+  /** Consignees already seen (first-time importer); absent or null: that indicator is not judged. */
+  history?: ImporterHistory | null;
 }
 
 /** A permit register that may be replaced while running (file watch, ClickHouse poll). */
@@ -186,6 +189,7 @@ export function createScorer(options: ScorerOptions): Scorer {
   const snapshot = (): RulesSnapshot => ('current' in options.rules ? options.rules.current : options.rules);
   const ledger = options.ledger ?? createPermitLedger();
   const permits = options.permits ?? null;
+  const history = options.history ?? null;
   const register = (): PermitRegister | null =>
     permits === null ? null : 'current' in permits ? permits.current : permits;
 
@@ -212,11 +216,13 @@ export function createScorer(options: ScorerOptions): Scorer {
         watchlist,
         options: factOptions,
         permits: reg === null ? null : { register: reg, ledger },
+        history,
       };
       return reports.map((report, i) => {
         const facts = computeFacts(report, ctx);
         // Recorded at once, so the next report of the batch sees what this one drew.
         if (reg !== null) ledger.record(report.consignment.consignmentId, facts.permitDraws);
+        history?.record(report.consignment.parties.consignee.name, report.consignment.consignmentId);
         const hits = evaluateRules(snap.rules, facts);
         // Both documents of the consignment have arrived: their disagreements are evidence too.
         const other = scoreOptions?.counterparts?.get(report.messageId);

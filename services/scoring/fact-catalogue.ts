@@ -25,8 +25,16 @@ export const REPORT_FACTS = {
   isHouseBill: b('masterId is set: this is a house bill'),
   transshipmentCount: n('number of transshipment ports'),
   thirdCountryRouting: b('loaded outside the origin country, or transshipped via a third country (§3 #5)'),
-  highRiskCorridor: b('§3 #6 corridor: CN/HK→MX, IN→MX, CN→US/CA by POST/EXPRESS/AIR'),
+  highRiskCorridor: b(
+    '§3 #6 corridor: CN/HK→MX, IN→MX, CN→US/CA by POST/EXPRESS/AIR; IN→US/CA, HK→US/CA, CN→CA by sea',
+  ),
   corridor: s('the corridor matched, e.g. "CN → CA by EXPRESS"'),
+  freeZoneRouting: b('through a free-zone port, or a free-zone entity as shipper or consignee (§3 #5, #8)'),
+  freeZoneNote: s('which port or party'),
+  holdsControlled: b('a line holds a controlled precursor, reagent, analogue or narcotic'),
+  firstTimeImporter: b(
+    'holds a controlled chemical and the decision history knows no earlier consignment to this consignee (§3 #7)',
+  ),
   permitPresent: b('any PEN, import/export permit or registration reference filed'),
   permitRefs: s('the permit references, joined'),
   paymentMethod: s('payment.method or NONE'),

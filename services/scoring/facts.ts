@@ -11,6 +11,7 @@ import {
   type ReportFacts,
 } from './fact-catalogue.ts';
 import { tokenSetSimilarity } from './fuzzy.ts';
+import type { ImporterHistory } from './importer-history.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
 import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
 import {
@@ -26,6 +27,7 @@ import {
 import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
 import { checkPermits, lineQuantityKg, type PermitContext, type PermitLine } from './permit-check.ts';
 import type { PermitDraw } from './permit-ledger.ts';
+import { FREE_ZONE_ENTITY, FREE_ZONE_PORTS } from './route-risk.ts';
 import {
   CONSUMER_WORDS,
   emailCountry,
@@ -53,6 +55,8 @@ export interface FactContext {
   options?: FactOptions;
   /** Permit register and ledger; absent or null: cited permits are reported as not verified. */
   permits?: PermitContext | null;
+  /** Consignees of earlier consignments; absent or null: first-time importers are not judged. */
+  history?: ImporterHistory | null;
 }
 
 const CORE_MATCH = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM']);
@@ -311,6 +315,17 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   const origin = route.originCountry;
   const dest = route.destinationCountry;
   const corridor = corridorOf(origin, loading, dest, c.mode);
+  const freeZone = freeZoneOf(route.transshipmentPorts, route.portOfLoading, c.parties);
+  const holdsControlled = lines.some(
+    (l) =>
+      l.controlled ||
+      l.controlledReagent ||
+      l.possibleControlled ||
+      l.analogue ||
+      l.fentanylRelated ||
+      l.narcotic,
+  );
+  const history = ctx.history ?? null;
   const totalUsd = c.goods.reduce((sum, g) => {
     const v = g.declaredValue;
     const rate = v ? USD_PER_UNIT[v.currency] : undefined;
@@ -339,6 +354,10 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
       loading !== origin || tranship.some((t) => t !== origin && t !== loading && t !== dest),
     highRiskCorridor: corridor !== '',
     corridor,
+    freeZoneRouting: freeZone !== '',
+    freeZoneNote: freeZone,
+    holdsControlled,
+    firstTimeImporter: history !== null && holdsControlled && !history.known(consignee.name, c.consignmentId),
     permitPresent,
     permitRefs: c.permits.map((p) => `${p.type} ${p.reference}`).join(', '),
     paymentMethod: c.payment?.method ?? 'NONE',
@@ -452,14 +471,37 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
   };
 }
 
-/** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
+/**
+ * DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air; and (docs/scoring.md,
+ * "Route indicators") IN -> US/CA, HK -> US/CA, PRC -> CA by sea.
+ */
 function corridorOf(origin: string, loading: string, dest: string, mode: string): string {
   // Origins: the origin country and the country of the port of loading.
-  const cn = origin === 'CN' || loading === 'CN';
-  if (dest === 'MX' && (cn || origin === 'HK' || loading === 'HK')) return `${cn ? 'CN' : 'HK'} → MX`;
-  if (dest === 'MX' && (origin === 'IN' || loading === 'IN')) return 'IN → MX';
-  if ((dest === 'US' || dest === 'CA') && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
+  const from = (c: string) => origin === c || loading === c;
+  const cn = from('CN');
+  if (dest === 'MX' && (cn || from('HK'))) return `${cn ? 'CN' : 'HK'} → MX`;
+  if (dest === 'MX' && from('IN')) return 'IN → MX';
+  const northAmerica = dest === 'US' || dest === 'CA';
+  if (northAmerica && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
     return `CN → ${dest} by ${mode}`;
+  }
+  if (northAmerica && from('IN')) return `IN → ${dest}`;
+  if (northAmerica && from('HK')) return `HK → ${dest}`;
+  if (dest === 'CA' && cn && mode === 'SEA') return 'CN → CA by sea';
+  return '';
+}
+
+/** DOMAIN.md §3 #5, #8: goods through a free-zone port, or a free-zone entity as shipper or consignee. */
+function freeZoneOf(
+  transshipment: readonly string[],
+  loading: string,
+  parties: Report['consignment']['parties'],
+): string {
+  const port = [...transshipment, loading].find((p) => FREE_ZONE_PORTS[p] !== undefined);
+  if (port !== undefined) return `through ${FREE_ZONE_PORTS[port]} (${port})`;
+  for (const role of ['consignee', 'shipper'] as const) {
+    const name = parties[role].name;
+    if (FREE_ZONE_ENTITY.test(name)) return `${role} "${name}" is a free-zone entity`;
   }
   return '';
 }
