@@ -1,7 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests sit beside the code and need no services; integration tests (test/)
-// talk to the real Kafka and ClickHouse that scripts/test.mjs brings up through infra/.
+// Unit tests sit beside the code and need no services; integration tests (test/) talk to the real
+// Kafka and ClickHouse 18.16 that scripts/test.mjs brings up through infra/; the ClickHouse-facing ones
+// run a second time against today's ClickHouse (current-clickhouse).
+const CURRENT_CLICKHOUSE_TESTS = [
+  'test/integration/clickhouse-migrations.test.ts',
+  'test/integration/current-clickhouse.test.ts',
+  'test/integration/sql-escape.test.ts',
+  'test/integration/review-api.test.ts',
+  'test/integration/review-audit.test.ts',
+  'test/integration/review-sharing.test.ts',
+  'test/integration/pipeline-stream.test.ts',
+  'test/integration/ds-training.test.ts',
+  'test/integration/ds-shadow.test.ts',
+  'test/integration/ds-drift.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -24,6 +38,18 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           // Integration files share one broker and one server; run them one file at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The integration tests that touch ClickHouse's schema and queries, again against today's
+          // ClickHouse (chDB 26.x from PyPI behind its HTTP interface; test/support/current-clickhouse.ts).
+          name: 'current-clickhouse',
+          include: CURRENT_CLICKHOUSE_TESTS,
+          globalSetup: ['test/support/current-clickhouse-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies, ensureSupportedNode } from './ensure-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
@@ -19,19 +20,9 @@ function run(cmd, args, what, env = process.env) {
   }
 }
 
-function installDependencies() {
-  process.stderr.write('\n[test] npm ci\n');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: process.env,
-  });
-  // npm 11.19 writes lock files without other platforms' optional packages (biome, esbuild, ...), and
-  // its `npm ci` then refuses the lock as out of sync; `npm install` installs the same locked versions.
-  if (ci.status !== 0) run('npm', ['install', '--no-audit', '--no-fund'], 'npm install from the lock file');
-}
+ensureSupportedNode();
+ensureDependencies();
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) installDependencies();
 // Browser tests drive Debian's Chromium through playwright-core (never a browser download).
 function ensureChromium() {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

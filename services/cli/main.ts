@@ -16,12 +16,14 @@ import {
 } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
+import { unsupportedNode } from '../common/node-version.ts';
 import { createKafka } from '../pipeline/kafka.ts';
 import { replayDeadLetters } from '../pipeline/replay.ts';
 import { runReviewServer } from '../review/serve-command.ts';
 import { startFeed } from '../runtime/feed.ts';
 import { loadScorer } from '../runtime/load-scorer.ts';
 import { startPipelineService } from '../runtime/pipeline-service.ts';
+import { createStartup, oneLine, type Startup } from '../runtime/startup.ts';
 import { createSharingSetup } from '../sharing/config.ts';
 import { createDemoSharingSetups } from '../sharing/demo.ts';
 import { registerDataScienceCommands } from './ds-commands.ts';
@@ -55,6 +57,34 @@ function positiveNumber(value: string): number {
     throw new InvalidArgumentError('expected a rate in messages per second, above 0 and at most 1,000,000');
   }
   return n;
+}
+
+/**
+ * Runs until SIGINT/SIGTERM, then stops every part. If a part dies for good first, stops the others
+ * and throws SERVICE_FAILED naming it, so the command exits non-zero instead of running headless.
+ */
+async function runUntilStopped(
+  startup: Startup,
+  watched: ReadonlyArray<readonly [string, Promise<Error>]>,
+): Promise<void> {
+  const died = watched.map(([name, p]) =>
+    p.then(
+      (err) => ({ name, err }),
+      (err: unknown) => ({ name, err }),
+    ),
+  );
+  const first = await Promise.race([untilSignal().then(() => undefined), ...died]);
+  if (first === undefined) process.stderr.write('stopping…\n');
+  await startup.stopAll();
+  if (first !== undefined) {
+    throw new PrecursorRiskError(
+      'SERVICE_FAILED',
+      `${first.name} stopped: ${oneLine(first.err)}; stopped the rest`,
+      {
+        cause: first.err,
+      },
+    );
+  }
 }
 
 /** Resolves on SIGINT/SIGTERM; a second signal exits at once. */
@@ -154,22 +184,25 @@ export function buildProgram(): Command {
     .action(async (opts: { review: boolean }) => {
       const config = loadConfig(pipelineConfigSchema);
       const reviewConfig = opts.review ? loadConfig(reviewConfigSchema) : undefined;
+      // Partner sharing beside the review app when this agency is configured (AGENCY_ID set).
+      const sharingConfig = reviewConfig && sharingConfigured() ? loadConfig(sharingConfigSchema) : undefined;
       const logger = createRootLogger(config.LOG_LEVEL);
-      const running = await startPipelineService(config, logger);
-      // Partner sharing beside the review app when this agency is configured for it (AGENCY_ID set).
-      const sharing =
-        reviewConfig && sharingConfigured()
-          ? createSharingSetup(loadConfig(sharingConfigSchema), secretFromEnv)
-          : undefined;
+      const startup = createStartup(logger);
+      const running = await startup.part('the pipeline', () => startPipelineService(config, logger));
       const review = reviewConfig
-        ? await runReviewServer({ logger, config: reviewConfig, ...(sharing ? { sharing } : {}) })
+        ? await startup.part('the review app', () =>
+            runReviewServer({
+              logger,
+              config: reviewConfig,
+              ...(sharingConfig ? { sharing: createSharingSetup(sharingConfig, secretFromEnv) } : {}),
+            }),
+          )
         : undefined;
       logger.info(
-        { ops: running.opsUrl, review: review?.url, sharing: sharing?.config.AGENCY_ID ?? 'off' },
+        { ops: running.opsUrl, review: review?.url, sharing: review?.sharing[0]?.agencyId ?? 'off' },
         'services started; Ctrl-C stops them',
       );
-      await untilSignal();
-      await Promise.all([running.stop(), review?.stop()]);
+      await runUntilStopped(startup, [['the pipeline', running.fatal]]);
     });
 
   program
@@ -223,20 +256,28 @@ export function buildProgram(): Command {
     .option('--seed <s>', 'seed of the synthetic feed', intIn(0, 2 ** 32 - 1, 'a seed'), 2026)
     .action(async (opts: { rate: number; seed: number }) => {
       const config = loadConfig(pipelineConfigSchema);
-      loadConfig(infraConfigSchema);
+      const infraConfig = loadConfig(infraConfigSchema);
+      const reviewSettings = loadConfig(reviewConfigSchema);
+      const configured = sharingConfigured();
+      const sharingConfig = configured ? loadConfig(sharingConfigSchema) : undefined;
       const logger = createRootLogger(config.LOG_LEVEL);
-      const { clickhouseUrl } = await infraUp(loadConfig(infraConfigSchema));
+      const startup = createStartup(logger);
+      const { clickhouseUrl } = await startup.part('Kafka and ClickHouse (infra up)', async () => ({
+        ...(await infraUp(infraConfig)),
+        stop: async () => {}, // they outlive the demo: `npm run infra:down` stops them
+      }));
       // The demo screens parties against the sample lists (models/watchlists/sample/README.md).
-      const running = await startPipelineService(
-        { WATCHLIST_DIR: SAMPLE_WATCHLIST_DIR, ...config, CLICKHOUSE_URL: clickhouseUrl },
-        logger,
+      const running = await startup.part('the pipeline', () =>
+        startPipelineService(
+          { WATCHLIST_DIR: SAMPLE_WATCHLIST_DIR, ...config, CLICKHOUSE_URL: clickhouseUrl },
+          logger,
+        ),
       );
-      const reviewConfig = { ...loadConfig(reviewConfigSchema), CLICKHOUSE_URL: clickhouseUrl };
+      const reviewConfig = { ...reviewSettings, CLICKHOUSE_URL: clickhouseUrl };
       // Partner sharing: the configured agency's real key when AGENCY_ID is set (one app, as in
       // production). Otherwise DEMO ONLY: ephemeral in-memory key pairs and pseudonymisation secrets
       // for CBSA and CBIC, each trusting the other, and a second app for CBIC on its own database —
       // two agencies never share a database, so the partner's case shows only what was sent.
-      const configured = sharingConfigured();
       const demoSetups = configured
         ? []
         : createDemoSharingSetups(['CBSA', 'CBIC'], {
@@ -251,35 +292,41 @@ export function buildProgram(): Command {
           'DEMO ONLY: partner sharing uses ephemeral signing keys and pseudonymisation secrets generated in memory (set AGENCY_ID and AGENCY_SIGNING_KEY for real keys)',
         );
       }
-      const review = await runReviewServer({
-        logger,
-        config: reviewConfig,
-        seedDemo: true,
-        sharing: configured
-          ? createSharingSetup(loadConfig(sharingConfigSchema), secretFromEnv)
-          : demoSetups.filter((d) => d.config.AGENCY_ID === 'CBSA'),
-      });
-      let partner: Awaited<ReturnType<typeof runReviewServer>> | undefined;
-      if (!configured) {
-        const partnerDb = `${reviewConfig.CLICKHOUSE_DATABASE}_cbic`;
-        await migrateDatabase(loadConfig(infraConfigSchema), partnerDb, clickhouseUrl);
-        partner = await runReviewServer({
+      const review = await startup.part('the review app', () =>
+        runReviewServer({
           logger,
-          config: {
-            ...reviewConfig,
-            CLICKHOUSE_DATABASE: partnerDb,
-            REVIEW_PORT: reviewConfig.REVIEW_PORT === 0 ? 0 : reviewConfig.REVIEW_PORT + 1,
-          },
+          config: reviewConfig,
           seedDemo: true,
-          sharing: demoSetups.filter((d) => d.config.AGENCY_ID === 'CBIC'),
-        });
-      }
-      const kafka = createKafka({
-        brokers: config.KAFKA_BROKERS,
-        clientId: 'precursor-risk-demo-feed',
-        logger,
-      });
-      const feed = startFeed({ kafka, topic: config.KAFKA_TOPIC, seed: opts.seed, rate: opts.rate, logger });
+          sharing: sharingConfig
+            ? createSharingSetup(sharingConfig, secretFromEnv)
+            : demoSetups.filter((d) => d.config.AGENCY_ID === 'CBSA'),
+        }),
+      );
+      const partner = configured
+        ? undefined
+        : await startup.part("the partner agency's review app (CBIC)", async () => {
+            const partnerDb = `${reviewConfig.CLICKHOUSE_DATABASE}_cbic`;
+            await migrateDatabase(infraConfig, partnerDb, clickhouseUrl);
+            return runReviewServer({
+              logger,
+              config: {
+                ...reviewConfig,
+                CLICKHOUSE_DATABASE: partnerDb,
+                REVIEW_PORT: reviewConfig.REVIEW_PORT === 0 ? 0 : reviewConfig.REVIEW_PORT + 1,
+              },
+              seedDemo: true,
+              sharing: demoSetups.filter((d) => d.config.AGENCY_ID === 'CBIC'),
+            });
+          });
+      const feed = await startup.part('the synthetic feed', () =>
+        startFeed({
+          kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'precursor-risk-demo-feed', logger }),
+          topic: config.KAFKA_TOPIC,
+          seed: opts.seed,
+          rate: opts.rate,
+          logger,
+        }),
+      );
       process.stderr.write(
         [
           '',
@@ -291,17 +338,17 @@ export function buildProgram(): Command {
             ? `  partner (CBIC)  ${partner.url}   CBIC's own instance: sign in as cbic.officer; cases CBSA shares arrive here\n` +
               `  sharing         sign in as cbsa.liaison at ${review.url}, select cases (x), Share selected → preview → share\n` +
               '                  DEMO ONLY: ephemeral keys generated at start, lost at exit'
-            : `  sharing         as ${loadConfig(sharingConfigSchema).AGENCY_ID} (liaison accounts: docs/review-app.md)`,
+            : `  sharing         as ${sharingConfig?.AGENCY_ID} (liaison accounts: docs/review-app.md)`,
           `  pipeline        ${running.opsUrl ?? '(ops endpoints off)'}/metrics  /healthz  /readyz`,
           `  decisions       curl '${clickhouseUrl}/?query=SELECT+lane,count()+FROM+${config.CLICKHOUSE_DATABASE}.decisions+GROUP+BY+lane'`,
           '  Ctrl-C stops everything (Kafka and ClickHouse keep running: npm run infra:down).',
           '',
         ].join('\n'),
       );
-      await untilSignal();
-      process.stderr.write('stopping…\n');
-      await feed.stop();
-      await Promise.all([running.stop(), review.stop(), partner?.stop()]);
+      await runUntilStopped(startup, [
+        ['the pipeline', running.fatal],
+        ['the synthetic feed', feed.done.then(() => new Error('it stopped sending'))],
+      ]);
     });
 
   registerSharingCommands(program);
@@ -310,6 +357,12 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  const badNode = unsupportedNode();
+  if (badNode !== undefined) {
+    process.stderr.write(`precursor-risk: ${badNode}\n`);
+    process.exitCode = 2;
+    return;
+  }
   // A closed pipe (`… | head`) is a normal end of output, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -321,6 +374,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (
+      err instanceof PrecursorRiskError &&
+      (err.code === 'STARTUP_FAILED' || err.code === 'SERVICE_FAILED')
+    ) {
+      process.stderr.write(`precursor-risk: ${err.message}\n`);
+      process.exitCode = 1;
+      // Everything started was stopped; should a library still hold the loop open, leave anyway.
+      setTimeout(() => process.exit(1), 5_000).unref();
       return;
     }
     if (err instanceof ConfigError || err instanceof PrecursorRiskError) {

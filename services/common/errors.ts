@@ -27,6 +27,14 @@ export const ErrorCodes = {
     retriable: false,
     summary: 'model artifacts are missing or do not match the feature schema',
   },
+  STARTUP_FAILED: {
+    retriable: false,
+    summary: 'a part of `start` or `demo` could not start; the parts already started were stopped',
+  },
+  SERVICE_FAILED: {
+    retriable: false,
+    summary: 'a running part stopped for good; every other part was stopped and the process exited',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

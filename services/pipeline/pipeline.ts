@@ -91,6 +91,8 @@ export interface Pipeline {
   isReady(): boolean;
   /** Forces a flush of what is buffered (tests, shutdown). Resolves true when stored. */
   flush(): Promise<boolean>;
+  /** Resolves when the consumer crashed and kafkajs will not restart it: the pipeline is dead. */
+  readonly fatal: Promise<Error>;
 }
 
 export function createPipeline(opts: PipelineOptions): Pipeline {
@@ -115,6 +117,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   let flushTimer: NodeJS.Timeout | undefined;
   let joined = false;
   let stopping = false;
+  let reportFatal: (err: Error) => void = () => {};
+  const fatal = new Promise<Error>((resolve) => {
+    reportFatal = resolve;
+  });
 
   metrics.sinkUp.set(1);
   reportParser(); // compile the report schema now (~60 ms), not on the first message
@@ -343,6 +349,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       consumer.on(consumer.events.CRASH, (e) => {
         joined = false;
         log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+        if (!e.payload.restart && !stopping) reportFatal(e.payload.error);
       });
       await producer.connect();
       await consumer.connect();
@@ -384,5 +391,6 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
 
     isReady: () => joined && outageSince === undefined && !stopping,
     flush,
+    fatal,
   };
 }

@@ -74,8 +74,8 @@ export async function compareShadow(opts: {
           corr(modelScore, championModelScore) AS scoreCorr,
           corr(riskScore, championRiskScore) AS riskCorr,
           groupUniqArray(championModelVersion) AS champions
-        FROM (${base})
-        ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) USING messageId`
+        FROM (${base}) AS b
+        ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) AS c USING messageId`
       .text,
   );
   const n = num(summary?.n);
@@ -89,12 +89,12 @@ export async function compareShadow(opts: {
   if (await tableExists(client, database, 'labels')) {
     const l = identifier(`${database}.labels`);
     // 18.16 allows one JOIN per SELECT: the two joins are nested.
-    const withLabels = sql`SELECT * FROM (${base})
+    const withLabels = sql`SELECT * FROM (${base}) AS b
       ANY LEFT JOIN (
         SELECT messageId, toUInt8(positive) AS positive, toUInt8(1) AS labelled,
           toUInt8(ifNull(randomSelection, 0)) AS isRandom
         FROM ${l}
-      ) USING messageId`;
+      ) AS l USING messageId`;
     // On the random slice every lane is at least YELLOW by construction; compare the risk scores instead.
     const [r] = await queryRows<Record<string, string | number>>(
       client,
@@ -106,8 +106,8 @@ export async function compareShadow(opts: {
             sum(labelled * isRandom) AS rsLabelled, sum(labelled * isRandom * positive) AS rsPositives,
             countIf(labelled = 1 AND isRandom = 1 AND positive = 1 AND championRiskScore >= ${yellow}) AS rsChampTp,
             countIf(labelled = 1 AND isRandom = 1 AND positive = 1 AND riskScore >= ${yellow}) AS rsChalTp
-          FROM (${withLabels})
-          ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) USING messageId`
+          FROM (${withLabels}) AS bl
+          ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) AS c USING messageId`
         .text,
     );
     const v = (k: string) => num(r?.[k] ?? 0);

@@ -94,17 +94,17 @@ export async function buildDashboard(opts: {
       client,
       sql`SELECT rule, count() AS hits, countIf(currentDisposition NOT IN ('', 'REFERRED')) AS decided,
           countIf(currentDisposition = 'SEIZED') AS seized
-        FROM (SELECT messageId, arrayDistinct(ruleHits.ruleId) AS rules FROM ${decisions} WHERE ${scope})
+        FROM (SELECT messageId, arrayDistinct(ruleHits.ruleId) AS rules FROM ${decisions} WHERE ${scope}) AS d
         ARRAY JOIN rules AS rule
-        ANY LEFT JOIN ${latest} USING messageId
+        ANY LEFT JOIN ${latest} AS latest USING messageId
         GROUP BY rule ORDER BY hits DESC, rule LIMIT 25`.text,
     ),
     queryRows<{ lane: string; n: string; decided: string; seized: string }>(
       client,
       sql`SELECT toString(lane) AS lane, count() AS n, countIf(currentDisposition NOT IN ('', 'REFERRED')) AS decided,
           countIf(currentDisposition = 'SEIZED') AS seized
-        FROM (SELECT messageId, lane FROM ${decisions} WHERE ${scope})
-        ANY LEFT JOIN ${latest} USING messageId
+        FROM (SELECT messageId, lane FROM ${decisions} WHERE ${scope}) AS d
+        ANY LEFT JOIN ${latest} AS latest USING messageId
         GROUP BY lane`.text,
     ),
     opts.drift(agency).catch(() => null),

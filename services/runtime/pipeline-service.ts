@@ -16,6 +16,8 @@ export interface RunningPipeline {
   pipeline: Pipeline;
   scorer: LoadedScorer;
   opsUrl: string | undefined;
+  /** Resolves when the pipeline died for good (its consumer will not restart). */
+  fatal: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -68,16 +70,18 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     flushMs: config.SINK_FLUSH_MS,
   });
   const ops = buildOpsApp({ registry: metrics.registry, isReady: pipeline.isReady });
-  let opsUrl: string | undefined;
-  if (config.METRICS_PORT > 0) opsUrl = await ops.listen({ host: '127.0.0.1', port: config.METRICS_PORT });
-  await pipeline.start();
-  return {
-    pipeline,
-    scorer,
-    opsUrl,
-    async stop() {
-      await pipeline.stop();
-      await Promise.allSettled([ops.close(), scorer.close(), clickhouse.close()]);
-    },
+  const stop = async () => {
+    await pipeline.stop();
+    await Promise.allSettled([ops.close(), scorer.close(), clickhouse.close()]);
   };
+  let opsUrl: string | undefined;
+  try {
+    if (config.METRICS_PORT > 0) opsUrl = await ops.listen({ host: '127.0.0.1', port: config.METRICS_PORT });
+    await pipeline.start();
+  } catch (err) {
+    // Nothing half-started outlives a failed start: the consumer, producer, port and scorer go.
+    await stop();
+    throw err;
+  }
+  return { pipeline, scorer, opsUrl, fatal: pipeline.fatal, stop };
 }

@@ -202,8 +202,8 @@ export async function readClickHouseLabels(opts: {
   const officer = await queryRows<ClickHouseLabelRow>(
     client,
     sql`SELECT messageId, positive, randomSelection, report, riskScore, 'officer' AS source
-        FROM (SELECT messageId, toUInt8(positive) AS positive, randomSelection FROM ${identifier(`${database}.labels`)})
-        ANY INNER JOIN (${decisionCols}) USING messageId`.text,
+        FROM (SELECT messageId, toUInt8(positive) AS positive, randomSelection FROM ${identifier(`${database}.labels`)}) AS l
+        ANY INNER JOIN (${decisionCols}) AS d USING messageId`.text,
   );
   let partner: ClickHouseLabelRow[] = [];
   if (await tableExists(client, database, 'partner_outcomes')) {
@@ -213,8 +213,8 @@ export async function readClickHouseLabels(opts: {
           FROM (
             SELECT messageId, max(positive) AS positive FROM ${identifier(`${database}.partner_outcomes`)} FINAL
             WHERE disposition != 'REFERRED' GROUP BY messageId
-          )
-          ANY INNER JOIN (${decisionCols}) USING messageId`.text,
+          ) AS o
+          ANY INNER JOIN (${decisionCols}) AS d USING messageId`.text,
     );
   }
   // One label per message: a seizure reported by either agency makes it positive.

@@ -12,11 +12,18 @@ export interface PipelineProcess {
   child: ChildProcess;
   output(): string;
   exited(): boolean;
+  /** The exit code once the process ended; SIGKILLs it and rejects if it runs past `timeoutMs`. */
+  exitWithin(timeoutMs: number): Promise<number | null>;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 export function startPipelineProcess(env: Record<string, string>): PipelineProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'start', '--no-review'], {
+  return startCliProcess(['start', '--no-review'], env);
+}
+
+/** `precursor-risk <args>` in a child process, its stdout and stderr collected together. */
+export function startCliProcess(args: readonly string[], env: Record<string, string>): PipelineProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,6 +42,18 @@ export function startPipelineProcess(env: Record<string, string>): PipelineProce
     child,
     output: () => out,
     exited: () => exitCode !== undefined,
+    async exitWithin(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((r) => {
+        timer = setTimeout(() => r('hung'), timeoutMs);
+      });
+      const first = await Promise.race([exit, hung]);
+      clearTimeout(timer);
+      if (first !== 'hung') return first;
+      child.kill('SIGKILL');
+      await exit;
+      throw new Error(`still running after ${timeoutMs} ms; killed. Output:\n${out}`);
+    },
     async kill(signal) {
       if (exitCode === undefined) child.kill(signal);
       return exit;

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm run demo` / `npm start` / `npm run train` on a fresh clone: installs what is missing (npm ci),
+// then runs the `precursor-risk` command line with the given arguments and its exit code. The child
+// gets Ctrl-C from the terminal itself; this wrapper only waits for it to finish stopping.
+import { spawn } from 'node:child_process';
+import { ensureDependencies, ensureSupportedNode, root } from './ensure-deps.mjs';
+
+ensureSupportedNode();
+ensureDependencies();
+// Keeps a pipeline process under 1 GiB of resident memory (BENCHMARKS.md); an operator's own
+// NODE_OPTIONS come after, so they win.
+const nodeOptions = ['--max-old-space-size=768', process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: nodeOptions },
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    // The terminal sent SIGINT to the whole group; forward only what it did not (e.g. `kill`).
+    if (signal !== 'SIGINT') child.kill(signal);
+  });
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
