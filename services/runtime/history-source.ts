@@ -42,15 +42,15 @@ export async function loadHistoryFromClickHouse(
   database: string,
 ): Promise<ImporterHistory> {
   const table = identifier(`${database}.decisions_raw`);
-  const rows = await queryRows<{ consigneeName: string; first: string; last: string }>(
+  const rows = await queryRows<{ consigneeName: string; firstId: string; lastId: string }>(
     client,
-    sql`SELECT consigneeName, min(consignmentId) AS first, max(consignmentId) AS last
+    sql`SELECT consigneeName, min(consignmentId) AS firstId, max(consignmentId) AS lastId
         FROM ${table} GROUP BY consigneeName`.text,
   );
   const entries: [string, string][] = [];
   for (const r of rows) {
-    entries.push([r.consigneeName, r.first]);
-    if (r.last !== r.first) entries.push([r.consigneeName, r.last]);
+    entries.push([r.consigneeName, r.firstId]);
+    if (r.lastId !== r.firstId) entries.push([r.consigneeName, r.lastId]);
   }
   return createImporterHistory(entries);
 }

@@ -8,7 +8,7 @@ import { type FSWatcher, statSync, watch } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../common/logger.ts';
 import type { PermitSource } from '../scoring/decide.ts';
-import type { PermitLedger } from '../scoring/permit-ledger.ts';
+import type { PermitDraw, PermitLedger } from '../scoring/permit-ledger.ts';
 import {
   createPermitRegister,
   DEFAULT_PERMITS_DIR,
@@ -44,7 +44,7 @@ interface UsageRow {
   casNumber: string;
   consignmentId: string;
   goodsLine: number;
-  quantityKg: number;
+  kg: number;
 }
 
 export async function createPermitSource(opts: PermitSourceOptions): Promise<PermitSourceHandle> {
@@ -54,13 +54,16 @@ export async function createPermitSource(opts: PermitSourceOptions): Promise<Per
   async function readClickHouse(): Promise<PermitRecord[]> {
     if (ch === undefined) return [];
     const table = identifier(`${ch.database}.permit_register_current`);
+    // Aliases differ from the column names: today's ClickHouse reads `f(x) AS x` as a cycle.
     const rows = await queryRows<Record<string, unknown>>(
       ch.client,
-      sql`SELECT reference, toString(type) AS type, issuingCountry, holderName, holderIdentifier, casNumber,
-                 maxQuantityKg, toString(validFrom) AS validFrom, toString(validUntil) AS validUntil
+      sql`SELECT reference, toString(type) AS permitType, issuingCountry, holderName, holderIdentifier,
+                 casNumber, maxQuantityKg, toString(validFrom) AS fromDay, toString(validUntil) AS untilDay
           FROM ${table}`.text,
     );
-    return rows.map((r) => permitRecordSchema.parse(r));
+    return rows.map(({ permitType, fromDay, untilDay, ...r }) =>
+      permitRecordSchema.parse({ ...r, type: permitType, validFrom: fromDay, validUntil: untilDay }),
+    );
   }
 
   async function seedLedger(): Promise<void> {
@@ -69,14 +72,19 @@ export async function createPermitSource(opts: PermitSourceOptions): Promise<Per
     // Latest row per (permit, substance, consignment, line): ReplacingMergeTree without waiting for merges.
     const rows = await queryRows<UsageRow>(
       ch.client,
-      sql`SELECT reference, casNumber, consignmentId, goodsLine, argMax(quantityKg, scoredAtMs) AS quantityKg
+      sql`SELECT reference, casNumber, consignmentId, goodsLine, argMax(quantityKg, scoredAtMs) AS kg
           FROM ${table}
           GROUP BY reference, casNumber, consignmentId, goodsLine`.text,
     );
-    const byConsignment = new Map<string, UsageRow[]>();
+    const byConsignment = new Map<string, PermitDraw[]>();
     for (const r of rows) {
       const list = byConsignment.get(r.consignmentId) ?? [];
-      list.push({ ...r, goodsLine: Number(r.goodsLine), quantityKg: Number(r.quantityKg) });
+      list.push({
+        reference: r.reference,
+        casNumber: r.casNumber,
+        goodsLine: Number(r.goodsLine),
+        quantityKg: Number(r.kg),
+      });
       byConsignment.set(r.consignmentId, list);
     }
     for (const [consignment, draws] of byConsignment) {

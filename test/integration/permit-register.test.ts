@@ -5,14 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../schemas/report.ts';
+import { loadHistoryFromClickHouse } from '../../services/runtime/history-source.ts';
 import { createPermitSource } from '../../services/runtime/permit-source.ts';
 import { createScorer } from '../../services/scoring/decide.ts';
 import { createPermitLedger } from '../../services/scoring/permit-ledger.ts';
 import { PERMIT_CSV_HEADER } from '../../services/scoring/permit-register.ts';
 import { NullModel } from '../../services/scoring/risk-model.ts';
 import { loadRulesSnapshot } from '../../services/scoring/rules-store.ts';
-import { insertRows } from '../../services/storage/clickhouse.ts';
-import { permitUsageRows } from '../../services/storage/decision-rows.ts';
+import { insertRows, insertTsv } from '../../services/storage/clickhouse.ts';
+import {
+  DECISION_COLUMNS,
+  decisionRow,
+  permitUsageRows,
+  tsvLine,
+} from '../../services/storage/decision-rows.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
 
 const EXAMPLES = new URL('../../examples/examples.jsonl', import.meta.url);
@@ -121,5 +127,16 @@ describe('permit register in ClickHouse', () => {
     } finally {
       source.close();
     }
+  });
+
+  it('reads the consignees already decided as the first-time-importer history', async () => {
+    const r = licensed();
+    const d = createScorer({ rules: loadRulesSnapshot(), model: NullModel }).scoreBatch([r], new Date())[0]!;
+    const row = decisionRow(d, r, JSON.stringify(r), { topic: 't', partition: 0, offset: '0' });
+    await insertTsv(db.client, `${db.database}.decisions_raw`, DECISION_COLUMNS, [tsvLine(row)]);
+    const history = await loadHistoryFromClickHouse(db.client, db.database);
+    expect(history.known('Deccan Generics Pvt. Ltd.', 'ANOTHER-CONSIGNMENT')).toBe(true);
+    expect(history.known('Deccan Generics Pvt. Ltd.', r.consignment.consignmentId)).toBe(false);
+    expect(history.known('Someone New Ltd', 'X')).toBe(false);
   });
 });
