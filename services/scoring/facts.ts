@@ -25,7 +25,13 @@ import {
   PACKAGING_CONSUMER_WORDS,
 } from './narcotics.ts';
 import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
-import { checkPermits, lineQuantityKg, type PermitContext, type PermitLine } from './permit-check.ts';
+import {
+  checkPermits,
+  lineQuantityKg,
+  NONE_FILED,
+  type PermitContext,
+  type PermitLine,
+} from './permit-check.ts';
 import type { PermitDraw } from './permit-ledger.ts';
 import { FREE_ZONE_ENTITY, FREE_ZONE_PORTS } from './route-risk.ts';
 import {
@@ -157,14 +163,18 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.bareCas = lm.bareCas && !lm.tokens.some(namesSomething);
     f.unknownCas = lm.unknownCas.join(', ');
     f.invalidCas = lm.invalidCas.join(', ');
-    const abbreviationContext = inChemicalContext(g, lm.tokens);
+    // Computed once, and only for a line with a match (most lines have none).
+    let abbreviationContext: boolean | undefined;
     const narcotic = narcoticOf(lm.tokens, g.casNumbers);
     const narcHeading = narcoticHeading(g.hsCode);
     let analogueFromFentanylFamily = false;
     for (const m of lm.matches) {
       // Context before keywords: an abbreviation counts only on a line about a chemical ("NPP" in
       // "spare parts for NPP" under HS 8401 is a nuclear power plant).
-      if (!abbreviationContext && isAbbreviation(knowledge, m)) continue;
+      if (isAbbreviation(knowledge, m)) {
+        abbreviationContext ??= inChemicalContext(g, lm.tokens);
+        if (!abbreviationContext) continue;
+      }
       // A named finished opioid is judged as a narcotic below, not as a member of the fentanyl family.
       if (narcotic !== null && m.familyId === 'fentanyl-related') continue;
       const status = knowledge.statusOf(m.name, listingsOf(knowledge, m), control);
@@ -277,12 +287,21 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.valueImplausible = f.valuePerKgUsd >= 0 && fine && f.valuePerKgUsd < opts.minFineChemicalUsdPerKg;
     f.pillPress = wording.pillPress;
     f.residualHsUnnamed = lm.heading?.strength === 'weak' && !f.namesChemical;
-    permitLines.push(permitLine(g, lm, f));
+    // Without cited permits every line is "none-filed": no need to describe lines to the checks.
+    if (c.permits.length > 0) permitLines.push(permitLine(g, lm, f));
     return f;
   });
   const permitDraws: PermitDraw[] = [];
-  const checks = checkPermits(report, permitLines, knowledge, ctx.permits ?? null, permitDraws);
+  const checks =
+    c.permits.length > 0
+      ? checkPermits(report, permitLines, knowledge, ctx.permits ?? null, permitDraws)
+      : null;
   lines.forEach((f, i) => {
+    if (checks === null) {
+      f.permitState = 'none-filed';
+      f.permitNote = NONE_FILED;
+      return;
+    }
     const k = checks[i]!;
     f.permitState = k.state;
     f.permitNote = k.note;

@@ -46,7 +46,7 @@ export interface PermitContext {
 }
 
 const EXPORT_SIDE = new Set(['PEN', 'EXPORT_PERMIT']);
-const NONE_FILED = 'no PEN, import permit or registration was filed';
+export const NONE_FILED = 'no PEN, import permit or registration was filed';
 
 const casToSubstance = new WeakMap<Knowledge, Map<string, string>>();
 
