@@ -25,10 +25,11 @@ export const REPORT_FACTS = {
   isHouseBill: b('masterId is set: this is a house bill'),
   transshipmentCount: n('number of transshipment ports'),
   thirdCountryRouting: b('loaded outside the origin country, or transshipped via a third country (§3 #5)'),
-  highRiskCorridor: b(
-    '§3 #6 corridor: CN/HK→MX, IN→MX, CN→US/CA by POST/EXPRESS/AIR; IN→US/CA, HK→US/CA, CN→CA by sea',
-  ),
+  highRiskCorridor: b('§3 #6 corridor: CN/HK→MX, IN→MX, CN→US/CA by POST/EXPRESS/AIR'),
   corridor: s('the corridor matched, e.g. "CN → CA by EXPRESS"'),
+  secondaryCorridor: s(
+    'a further corridor (IN→US/CA, HK→US/CA, CN→CA by sea) whose sources are still to verify, or empty',
+  ),
   freeZoneRouting: b('through a free-zone port, or a free-zone entity as shipper or consignee (§3 #5, #8)'),
   freeZoneNote: s('which port or party'),
   holdsControlled: b('a line holds a controlled precursor, reagent, analogue or narcotic'),

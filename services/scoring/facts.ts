@@ -334,6 +334,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   const origin = route.originCountry;
   const dest = route.destinationCountry;
   const corridor = corridorOf(origin, loading, dest, c.mode);
+  const secondaryCorridor = corridor === '' ? secondaryCorridorOf(origin, loading, dest, c.mode) : '';
   const freeZone = freeZoneOf(route.transshipmentPorts, route.portOfLoading, c.parties);
   const holdsControlled = lines.some(
     (l) =>
@@ -373,6 +374,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
       loading !== origin || tranship.some((t) => t !== origin && t !== loading && t !== dest),
     highRiskCorridor: corridor !== '',
     corridor,
+    secondaryCorridor,
     freeZoneRouting: freeZone !== '',
     freeZoneNote: freeZone,
     holdsControlled,
@@ -490,10 +492,7 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
   };
 }
 
-/**
- * DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air; and (docs/scoring.md,
- * "Route indicators") IN -> US/CA, HK -> US/CA, PRC -> CA by sea.
- */
+/** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
 function corridorOf(origin: string, loading: string, dest: string, mode: string): string {
   // Origins: the origin country and the country of the port of loading.
   const from = (c: string) => origin === c || loading === c;
@@ -504,9 +503,16 @@ function corridorOf(origin: string, loading: string, dest: string, mode: string)
   if (northAmerica && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
     return `CN → ${dest} by ${mode}`;
   }
+  return '';
+}
+
+/** Corridors named by issue #15 whose sources are not yet verified ([M] in docs/scoring.md): weighed lower. */
+function secondaryCorridorOf(origin: string, loading: string, dest: string, mode: string): string {
+  const from = (c: string) => origin === c || loading === c;
+  const northAmerica = dest === 'US' || dest === 'CA';
   if (northAmerica && from('IN')) return `IN → ${dest}`;
   if (northAmerica && from('HK')) return `HK → ${dest}`;
-  if (dest === 'CA' && cn && mode === 'SEA') return 'CN → CA by sea';
+  if (dest === 'CA' && from('CN') && mode === 'SEA') return 'CN → CA by sea';
   return '';
 }
 

@@ -141,9 +141,9 @@ describe('route indicators', () => {
 
   it('corridors: India and Hong Kong to the US or Canada, China to Canada by sea', () => {
     const corridor = (r: ReturnType<typeof report>) =>
-      one(r).ruleHits.find((h) => h.ruleId === 'high-risk-corridor')?.explanation ?? null;
+      one(r).ruleHits.find((h) => h.ruleId === 'secondary-corridor')?.explanation ?? null;
     expect(corridor(report({ route: { portOfLoading: 'INNSA', originCountry: 'IN' } }))).toBe(
-      'Route IN → CA is a documented precursor corridor',
+      'Route IN → CA is a reported precursor corridor',
     );
     expect(
       corridor(
@@ -156,11 +156,14 @@ describe('route indicators', () => {
           },
         }),
       ),
-    ).toBe('Route HK → US is a documented precursor corridor');
+    ).toBe('Route HK → US is a reported precursor corridor');
     expect(corridor(report({ route: { portOfLoading: 'CNSHA', originCountry: 'CN' } }))).toBe(
-      'Route CN → CA by sea is a documented precursor corridor',
+      'Route CN → CA by sea is a reported precursor corridor',
     );
-    // China to the US by sea, and Germany to Canada, are not documented corridors.
+    // The documented CN → CA by air stays the stronger rule; China to the US by sea and Germany to Canada are neither.
+    const byAir = one(report({ mode: 'AIR', route: { portOfLoading: 'CNPVG', originCountry: 'CN' } }));
+    expect(byAir.ruleHits.map((h) => h.ruleId)).toContain('high-risk-corridor');
+    expect(byAir.ruleHits.map((h) => h.ruleId)).not.toContain('secondary-corridor');
     expect(
       corridor(
         report({
