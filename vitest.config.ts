@@ -10,12 +10,15 @@ const CURRENT_CLICKHOUSE_TESTS = [
   'test/integration/review-api.test.ts',
   'test/integration/review-audit.test.ts',
   'test/integration/review-sharing.test.ts',
+  'test/integration/review-access-matrix.test.ts',
+  'test/integration/login-throttle.test.ts',
   'test/integration/pipeline-stream.test.ts',
   'test/integration/pipeline-screening.test.ts',
   'test/integration/pipeline-reconcile-restart.test.ts',
   'test/integration/ds-training.test.ts',
   'test/integration/ds-shadow.test.ts',
   'test/integration/ds-drift.test.ts',
+  'test/integration/permit-register.test.ts',
 ];
 
 export default defineConfig({

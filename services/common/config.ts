@@ -114,6 +114,17 @@ export const pipelineConfigSchema = z
       .min(1)
       .optional()
       .describe('OFAC SDN legacy CSV and national lists to screen parties against (default: none)'),
+    PERMITS_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('permit register: a CSV file or a folder of *.csv (default: models/permits)'),
+    PERMITS_POLL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(30_000)
+      .describe('how often the ClickHouse permit_register and permit_usage tables are re-read'),
   })
   .strict();
 
@@ -124,6 +135,18 @@ export const reviewConfigSchema = z
     ...lanePolicyShape,
     REVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('review web app port'),
     REVIEW_HOST: z.string().default('127.0.0.1').describe('review web app bind address'),
+    SECURE_COOKIES: z
+      .enum(['true', 'false', '1', '0'], "expected 'true' or 'false'")
+      .default('false')
+      .transform((v) => v === 'true' || v === '1')
+      .describe('mark cookies Secure and send HSTS: set when the app is served over https (behind TLS)'),
+    HSTS_MAX_AGE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(63_072_000)
+      .default(31_536_000)
+      .describe('Strict-Transport-Security max-age in seconds, sent only with SECURE_COOKIES'),
   })
   .strict();
 

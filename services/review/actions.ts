@@ -2,7 +2,8 @@
 // document of it the agency owns). Writes: assignments, dispositions (append-only) and one audit
 // entry per action and document. Guarantees: the audit entry is stored before the
 // action, so no action exists without its entry (an action whose insert then fails gets a second
-// entry saying so); only the case's own agency acts on it (a shared case is read-only).
+// entry saying so); only the case's own agency acts on it (a shared case is read-only); a case held
+// by one officer is taken, handed back or disposed of by someone else only by a supervisor.
 import type { Decision } from '../../schemas/decision.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { type ClickHouseClient, insertRows } from '../storage/clickhouse.ts';
@@ -63,19 +64,26 @@ export function createCaseActions(ctx: ActionContext) {
     }
   }
 
+  const holderOf = async (messageId: string) =>
+    (await caseStates(ctx, [messageId])).get(messageId)?.assignee ?? '';
+
   return {
     /** Assigns (or, with '', unassigns). Officers assign only themselves; supervisors anyone of their agency. */
     async assign(who: Principal, row: CaseRow, requested: string | undefined): Promise<{ assignee: string }> {
       const assignee = requested ?? who.username;
       const supervisor = can(who, 'case.assign.others');
-      if (assignee === '' && !supervisor) {
-        // An officer may hand back a case they hold, not take it from someone else.
-        const current = (await caseStates(ctx, [row.messageId])).get(row.messageId)?.assignee ?? '';
-        if (current !== '' && current !== who.username) {
-          throw new ActionRefused(403, `only a supervisor unassigns a case held by ${current}`);
-        }
-      } else if (assignee !== who.username && !supervisor) {
+      if (assignee !== '' && assignee !== who.username && !supervisor) {
         throw new ActionRefused(403, 'only a supervisor assigns cases to others');
+      }
+      if (!supervisor) {
+        // An officer takes an unassigned case or hands back their own, never one another holds.
+        const current = await holderOf(row.messageId);
+        if (current !== '' && current !== who.username) {
+          throw new ActionRefused(
+            403,
+            `only a supervisor ${assignee === '' ? 'unassigns' : 'takes'} a case held by ${current}`,
+          );
+        }
       }
       if (assignee !== '' && assignee !== who.username) {
         const target = await ctx.users.get(assignee);
@@ -114,6 +122,15 @@ export function createCaseActions(ctx: ActionContext) {
       row: CaseRow,
       body: DispositionBody,
     ): Promise<{ disposition: string; covered: string[] }> {
+      if (!can(who, 'case.assign.others')) {
+        const current = await holderOf(row.messageId);
+        if (current !== '' && current !== who.username) {
+          throw new ActionRefused(
+            403,
+            `this case is held by ${current}; only they or a supervisor decide it`,
+          );
+        }
+      }
       const docs =
         (await consignmentDocuments(ctx.client, ctx.database, who.agency, [row.consignmentId]))
           .get(row.consignmentId)

@@ -80,7 +80,7 @@ export interface ReviewAppOptions {
   drift?: DriftStatusProvider;
   /** The lane policy whose expected shares the dashboard shows (default: LANE_POLICY_FILE or models/lanes.yaml, read per request). */
   lanePolicy?: () => LanePolicy | undefined;
-  /** Mark cookies Secure (set when served over https, e.g. behind a TLS proxy). */
+  /** Mark cookies Secure and send HSTS (default config.SECURE_COOKIES; set when served over https). */
   secureCookies?: boolean;
   /** How often the queue page polls for new cases (ms). */
   pollIntervalMs?: number;
@@ -154,11 +154,15 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     clock,
     users,
     sessions: opts.sessions ?? createMemorySessionStore({ clock }),
-    throttle: opts.throttle ?? createLoginThrottle({ clock }),
+    throttle: opts.throttle ?? createLoginThrottle({ client, database, clock }),
     drift: opts.drift ?? noDriftData,
     lanePolicy: opts.lanePolicy ?? (() => currentLanePolicy(opts.config.LANE_POLICY_FILE)),
     actions: createCaseActions({ client, database, audit, users, clock }),
-    cookieOptions: { path: '/', sameSite: 'strict', secure: opts.secureCookies ?? false },
+    cookieOptions: {
+      path: '/',
+      sameSite: 'strict',
+      secure: opts.secureCookies ?? opts.config.SECURE_COOKIES,
+    },
     pollIntervalMs: opts.pollIntervalMs ?? 10_000,
     sharing:
       opts.sharing === undefined
@@ -218,7 +222,8 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: deps.cookieOptions.secure ? { maxAge: 31_536_000 } : false,
+    // Only behind TLS: HSTS over plain http would be ignored at best and pin a wrong scheme at worst.
+    hsts: deps.cookieOptions.secure ? { maxAge: opts.config.HSTS_MAX_AGE, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
 

@@ -6,7 +6,7 @@
 import type { Lane } from '../../schemas/decision.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, join, sql } from '../storage/sql.ts';
-import { type Agency, ownJurisdiction, visibleTo } from './access.ts';
+import { type Agency, ownJurisdiction, visibleTo } from './visibility.ts';
 
 export interface ConsignmentDocument {
   messageId: string;

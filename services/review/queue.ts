@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { Lane } from '../../schemas/decision.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
-import { type Agency, visibleTo } from './access.ts';
 import { type ConsignmentDocument, consignmentDocuments } from './consignment.ts';
 import type { QueueQuery } from './request-schemas.ts';
+import { type Agency, visibleTo } from './visibility.ts';
 
 export interface QueueContext {
   client: ClickHouseClient;

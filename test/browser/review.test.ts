@@ -86,7 +86,7 @@ function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403)/.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && !/status of (401|403|404)/.test(m.text())) errors.push(m.text());
   });
   return errors;
 }
@@ -187,7 +187,7 @@ describe('officer review app in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-full.png'), fullPage: true });
     await signOut(page);
 
-    // --- CBIC officer: absent from the queue, 403 from the API, refused in the UI
+    // --- CBIC officer: absent from the queue, 404 from the API (as a missing case), not found in the UI
     await signIn(page, 'cbic.officer');
     await expect.poll(() => page.locator(`#queue-table tr[data-id="${DEMO_IDS.redIn}"]`).count()).toBe(1);
     expect(await page.locator(`#queue-table tr[data-id="${RED_CA}"]`).count()).toBe(0);
@@ -197,10 +197,10 @@ describe('officer review app in Chromium', () => {
     };
     expect(search.total).toBe(0);
     const status = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, RED_CA);
-    expect(status).toBe(403);
+    expect(status).toBe(404);
     await page.goto(`${server.url}/#/case/${RED_CA}`);
-    await page.waitForSelector('.state.error');
-    expect(await page.locator('main').textContent()).toContain('You do not have access to this case');
+    await page.waitForSelector('.state.empty');
+    expect(await page.locator('main').textContent()).toContain('No such case');
     expect(await page.locator('main').textContent()).not.toContain('Hubei');
     await page.screenshot({ path: path.join(SHOTS, 'cbic-denied.png') });
 

@@ -151,6 +151,12 @@ describe('ClickHouse migrations', () => {
       // 006 documents by consignment (005 adds columns only)
       consignment_documents: 'ReplacingMergeTree',
       consignment_documents_mv: 'MaterializedView',
+      // 007 sign-in throttling
+      login_attempts: 'MergeTree',
+      // 008 permit register and permit usage
+      permit_register: 'ReplacingMergeTree',
+      permit_register_current: 'View',
+      permit_usage: 'ReplacingMergeTree',
     });
   });
 
