@@ -22,9 +22,9 @@ import { createRulesStore } from '../scoring/rules-store.ts';
 import type { Scorer, ShadowScore } from '../scoring/scorer.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir } from '../scoring/watchlist.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
+import { startChemistry } from './chemistry.ts';
 import { loadHistoryFile, loadHistoryFromClickHouse } from './history-source.ts';
 import { createPermitSource } from './permit-source.ts';
-import { startChemistry } from './chemistry.ts';
 
 export { driftStatus };
 

@@ -11,9 +11,9 @@ import {
   type ReportFacts,
 } from './fact-catalogue.ts';
 import { tokenSetSimilarity } from './fuzzy.ts';
+import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './goods-lines.ts';
 import type { ImporterHistory } from './importer-history.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
-import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './goods-lines.ts';
 import {
   CAS_FILLER_WORDS,
   CHEMICAL_CHAPTER,
@@ -165,7 +165,18 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.invalidCas = lm.invalidCas.join(', ');
     // Computed once, and only for a line with a match (most lines have none).
     let abbreviationContext: boolean | undefined;
-    const narcotic = narcoticOf(lm.tokens, g.casNumbers);
+    // A finished opioid the chemistry room identified by structure or brand ("Propanamide, N-phenyl-N-[1-(2-
+    // phenylethyl)-4-piperidinyl]-", "Duragesic") is the same narcotic as its INN.
+    const narcotic =
+      narcoticOf(lm.tokens, g.casNumbers) ??
+      lm.matches
+        .filter((m) => m.substanceId !== null && knowledge.substances.get(m.substanceId)?.role === 'opioid')
+        .map((m) => {
+          const n = narcoticOf([m.name.toLowerCase()], []);
+          return n === null ? null : { narcotic: n.narcotic, evidence: `"${m.evidence}"` };
+        })
+        .find((n) => n !== null) ??
+      null;
     const narcHeading = narcoticHeading(g.hsCode);
     let analogueFromFentanylFamily = false;
     for (const m of lm.matches) {
@@ -201,7 +212,11 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
             ? `CAS ${m.evidence}`
             : `"${m.evidence}"`;
       const core = CORE_MATCH.has(m.kind) && m.familyId === null;
-      if (core && status.controlled && (role === 'precursor' || role === 'analogue' || role === 'opioid')) {
+      if (
+        core &&
+        status.controlled &&
+        (role === 'precursor' || role === 'analogue' || (role === 'opioid' && narcotic === null))
+      ) {
         if (m.confidence >= opts.minConfidence && !f.controlled) {
           f.controlled = true;
           f.substance = m.name;
