@@ -109,12 +109,6 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     logger: log,
   });
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
-  // The name parser and its cache live as long as the scorer (stopped by close()).
-  const chemistry = await startChemistry({
-    logger: opts.logger,
-    ...(opts.registry === undefined ? {} : { registry: opts.registry }),
-    ...(opts.nameParser === undefined ? {} : { nameParser: opts.nameParser }),
-  });
   // One ledger for champion and challenger: both see the same quantities already drawn.
   const ledger = createPermitLedger();
   const permits =
@@ -205,6 +199,14 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     policy,
     permits,
     ledger,
+  });
+
+  // The name parser and its cache live as long as the scorer (stopped by close()); started
+  // last, so a start-up failure above leaves no JVM behind.
+  const chemistry = await startChemistry({
+    logger: opts.logger,
+    ...(opts.registry === undefined ? {} : { registry: opts.registry }),
+    ...(opts.nameParser === undefined ? {} : { nameParser: opts.nameParser }),
   });
 
   return {
