@@ -10,8 +10,8 @@
 // replicated table copies it); everything else (views, DROP VIEW) runs on every replica.
 // Guarantees: as the single-node runner — files in version order, each at most once per replica, an
 // applied file that changed is refused; a statement the converter cannot place is refused by name.
-import { createClient } from '@clickhouse/client';
 import { PrecursorRiskError } from '../../services/common/errors.ts';
+import { createClickHouse } from '../../services/storage/clickhouse.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 import {
   DEFAULT_MIGRATIONS_DIR,
@@ -167,7 +167,7 @@ export async function migrateCluster(
   const db = identifier(opts.database);
   const table = identifier(`${opts.database}.schema_migrations`);
   const clients = opts.urls.map((url) =>
-    createClient({ url, username: opts.username, password: opts.password, request_timeout: 120_000 }),
+    createClickHouse({ url, username: opts.username, password: opts.password, requestTimeoutMs: 60_000 }),
   );
   const run = async (i: number, query: string, what: string) => {
     try {

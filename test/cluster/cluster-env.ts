@@ -14,7 +14,7 @@ import {
 import { runningPid } from '../../infra/cluster/processes.ts';
 import { type ClickHouseClient, createClickHouse, queryRows } from '../../services/storage/clickhouse.ts';
 import { identifier } from '../../services/storage/sql.ts';
-import { infraConfig, type TestDatabase, type TestTopics, uniqueName } from '../support/env.ts';
+import { infraConfig, type TestDatabase, type TestTopics, uniqueName, waitFor } from '../support/env.ts';
 
 export { CLUSTER, CLUSTER_BROKERS, CLUSTER_CLICKHOUSE_URLS, PROJECT_ROOT };
 
@@ -23,13 +23,14 @@ export function replicaClient(url: string): ClickHouseClient {
     url,
     username: infraConfig.CLICKHOUSE_USER,
     password: infraConfig.CLICKHOUSE_PASSWORD,
-    requestTimeoutMs: 60_000,
+    requestTimeoutMs: 30_000,
   });
 }
 
 export interface ClusterDatabase extends TestDatabase {
   /** One client per replica, in CLUSTER.clickhouse order. */
   replicas: ClickHouseClient[];
+  urls: readonly string[];
 }
 
 /** A database with a unique name, migrated with the cluster variant on both replicas. */
@@ -42,6 +43,7 @@ export async function createClusterDatabase(): Promise<ClusterDatabase> {
     database,
     client,
     replicas,
+    urls: CLUSTER_CLICKHOUSE_URLS,
     async count(sql: string) {
       const rows = await queryRows<{ n: string | number }>(client, sql);
       return Number(rows[0]?.n ?? 0);
@@ -121,5 +123,27 @@ export async function waitForCaughtUp(groupId: string, topic: string, stallMs = 
     }
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Waits until the group has `members` members and is stable: the pipelines are consuming. */
+export async function groupStable(groupId: string, members: number, timeoutMs = 300_000): Promise<void> {
+  const kafka = new kafkajs.Kafka({ brokers: CLUSTER_BROKERS, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      `${members} members in ${groupId}`,
+      () =>
+        admin
+          .describeGroups([groupId])
+          .then((d) => d.groups[0])
+          .catch(() => undefined),
+      (g) => g !== undefined && g.state === 'Stable' && g.members.length === members,
+      timeoutMs,
+      500,
+    );
+  } finally {
+    await admin.disconnect();
   }
 }

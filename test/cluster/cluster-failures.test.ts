@@ -1,4 +1,4 @@
-// Failures injected into a steady feed of 20,000 reports through two pipeline processes on the local
+// Failures injected into a steady feed of at least 20,000 reports through two pipeline processes on the local
 // cluster: (a) the broker leading partition 0 is SIGKILLed and restarted, (b) ClickHouse replica r1 is
 // SIGKILLed and restarted while the review queue is asked through r2, (c) one pipeline process is SIGKILLed.
 // Afterwards, read through the Distributed tables with FINAL: one decision per valid report, the DLQ
@@ -23,13 +23,16 @@ import {
   createClusterDatabase,
   createClusterTopics,
   downNodes,
+  groupStable,
   PROJECT_ROOT,
   waitForCaughtUp,
 } from './cluster-env.ts';
 import { startFeed } from './feed.ts';
 
+/** At least this many reports are fed; the feed runs on until the last failure is over. */
 const REPORTS = 20_000;
-const RATE = Number(process.env.CLUSTER_FEED_RATE ?? 250);
+const MAX_REPORTS = 40_000;
+const RATE = Number(process.env.CLUSTER_FEED_RATE ?? 200);
 const log = (m: string) => process.stderr.write(`[cluster-failures] ${m}\n`);
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -83,9 +86,19 @@ function sampler(client: ClickHouseClient, database: string) {
   };
 }
 
-/** Resolves once `n` more rows are stored than when called; fails after `stallMs` with no new row. */
-async function progress(s: ReturnType<typeof sampler>, n: number, what: string, stallMs = 240_000) {
+/**
+ * Resolves once `n` more rows are stored than when called and at least `minMs` have passed; fails after
+ * `stallMs` with no new row.
+ */
+async function progress(
+  s: ReturnType<typeof sampler>,
+  n: number,
+  what: string,
+  minMs = 0,
+  stallMs = 240_000,
+) {
   const target = s.latest() + n;
+  const notBefore = Date.now() + minMs;
   let best = s.latest();
   let at = Date.now();
   while (s.latest() < target) {
@@ -97,7 +110,11 @@ async function progress(s: ReturnType<typeof sampler>, n: number, what: string, 
       throw new Error(`${what}: no stored row for ${stallMs / 1000} s (at ${best})`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  while (Date.now() < notBefore) await new Promise((r) => setTimeout(r, 250));
 }
+
+/** How long each failure lasts at least, whatever the machine's speed. */
+const OUTAGE_MS = 15_000;
 
 async function partitionLeader(topic: string, partition: number): Promise<number> {
   const kafka = new kafkajs.Kafka({ brokers: CLUSTER_BROKERS, logLevel: kafkajs.logLevel.NOTHING });
@@ -127,8 +144,7 @@ describe('cluster under failure (CLUSTER=1)', () => {
     cleanup.push(() => db.drop());
     const [r1, r2] = db.replicas as [ClickHouseClient, ClickHouseClient];
     const topics = await createClusterTopics(3);
-    const messages = mixedStream(randomBytes(4).toString('hex'), REPORTS, 100);
-    const valid = messages.filter((m) => m.expectedReason === null);
+    const generated = mixedStream(randomBytes(4).toString('hex'), MAX_REPORTS, 100);
     const spawn = (url: string): PipelineProcess => {
       const p = startPipelineProcess({
         KAFKA_TOPIC: topics.topic,
@@ -145,14 +161,16 @@ describe('cluster under failure (CLUSTER=1)', () => {
     // One process writes through each replica's Distributed table.
     const a = spawn(CLUSTER_CLICKHOUSE_URLS[0] ?? '');
     const b = spawn(CLUSTER_CLICKHOUSE_URLS[1] ?? '');
+    await groupStable(topics.groupId, 2);
     const s = sampler(r2, db.database);
     cleanup.push(() => s.stop());
-    const feed = startFeed(topics.topic, messages, RATE);
+    const feed = startFeed(topics.topic, generated, RATE);
     cleanup.push(() => feed.stop());
     const t0 = Date.now();
     const windows: Record<string, { from: number; to: number }> = {};
 
-    await progress(s, 1500, 'warm-up');
+    const warm = Date.now();
+    await progress(s, 1500, 'steady state', OUTAGE_MS);
 
     // (a) The broker leading partition 0 dies (SIGKILL) and comes back.
     const leaderId = await partitionLeader(topics.topic, 0);
@@ -160,7 +178,7 @@ describe('cluster under failure (CLUSTER=1)', () => {
     const aFrom = Date.now();
     expect(await killNode(broker)).toBeDefined();
     log(`(a) killed broker ${leaderId} (leader of partition 0) at +${((aFrom - t0) / 1000).toFixed(1)} s`);
-    await progress(s, 1000, 'with a broker down');
+    await progress(s, 1000, 'with a broker down', OUTAGE_MS);
     await startNode(broker, log, 300_000);
     windows.broker = { from: aFrom, to: Date.now() };
     await progress(s, 500, 'after the broker restart');
@@ -188,7 +206,7 @@ describe('cluster under failure (CLUSTER=1)', () => {
         return -1;
       }
     };
-    const during = progress(s, 1000, 'with replica r1 down');
+    const during = progress(s, 1000, 'with replica r1 down', OUTAGE_MS);
     let asking = true;
     const asker = (async () => {
       while (asking) {
@@ -212,11 +230,17 @@ describe('cluster under failure (CLUSTER=1)', () => {
     const cFrom = Date.now();
     expect(await b.kill('SIGKILL')).toBe(null);
     log(`(c) killed pipeline process b at +${((cFrom - t0) / 1000).toFixed(1)} s`);
-    await progress(s, 1000, 'with one pipeline process');
+    await progress(s, 1000, 'with one pipeline process', OUTAGE_MS);
     windows.pipeline = { from: cFrom, to: Date.now() };
 
-    await feed.done;
+    // Stop the feed once every failure is over and at least REPORTS were sent.
+    while (feed.sent() < REPORTS && feed.sent() < generated.length)
+      await new Promise((r) => setTimeout(r, 250));
+    await feed.stop();
     const fedAt = Date.now();
+    const messages = generated.slice(0, feed.sent());
+    const valid = messages.filter((m) => m.expectedReason === null);
+    expect(messages.length).toBeGreaterThanOrEqual(REPORTS);
     await waitForCaughtUp(topics.groupId, topics.topic);
     log(
       `feed of ${REPORTS} at ${RATE}/s done at +${((fedAt - t0) / 1000).toFixed(1)} s; caught up at +${((Date.now() - t0) / 1000).toFixed(1)} s; ${feed.retriedSends()} sends retried`,
@@ -273,7 +297,7 @@ describe('cluster under failure (CLUSTER=1)', () => {
       });
       return out;
     };
-    const steady = latencies(t0, windows.broker?.from ?? t0);
+    const steady = latencies(warm, windows.broker?.from ?? warm);
     log(
       `steady: p99 ${p99(steady)} ms over ${steady.length} reports; raw rows ${c1[0]} for ${valid.length} decisions`,
     );
