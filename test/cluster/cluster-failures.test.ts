@@ -243,7 +243,7 @@ describe('cluster under failure (CLUSTER=1)', () => {
     expect(messages.length).toBeGreaterThanOrEqual(REPORTS);
     await waitForCaughtUp(topics.groupId, topics.topic);
     log(
-      `feed of ${REPORTS} at ${RATE}/s done at +${((fedAt - t0) / 1000).toFixed(1)} s; caught up at +${((Date.now() - t0) / 1000).toFixed(1)} s; ${feed.retriedSends()} sends retried`,
+      `feed of ${messages.length} at ${RATE}/s done at +${((fedAt - t0) / 1000).toFixed(1)} s; caught up at +${((Date.now() - t0) / 1000).toFixed(1)} s; ${feed.retriedSends()} sends retried`,
     );
     expect(a.exited(), a.output()).toBe(false);
 
