@@ -141,7 +141,9 @@ describe('cluster under failure (CLUSTER=1)', () => {
   it('loses and duplicates nothing through a broker, a replica and a pipeline process dying mid-stream', async () => {
     expect(downNodes()).toEqual([]);
     const db: ClusterDatabase = await createClusterDatabase();
-    cleanup.push(() => db.drop());
+    // A failed run keeps its database for investigation (named in the log); a passing one drops it.
+    let passed = false;
+    cleanup.push(() => (passed ? db.drop() : Promise.resolve(log(`kept database ${db.database}`))));
     const [r1, r2] = db.replicas as [ClickHouseClient, ClickHouseClient];
     const topics = await createClusterTopics(3);
     const generated = mixedStream(randomBytes(4).toString('hex'), MAX_REPORTS, 100);
@@ -255,7 +257,25 @@ describe('cluster under failure (CLUSTER=1)', () => {
         (n) => n !== undefined && n >= valid.length,
         240_000,
         1000,
-      );
+      ).catch(async (err: Error) => {
+        // Which reports are missing, and when they were sent relative to each failure.
+        const seen = new Set(
+          (
+            await queryRows<{ messageId: string }>(client, `SELECT messageId FROM ${db.database}.decisions`)
+          ).map((r) => r.messageId),
+        );
+        const missing = messages
+          .map((m, i) => ({ m, i }))
+          .filter(({ m }) => m.messageId !== null && !seen.has(m.messageId))
+          .map(
+            ({ m, i }) => `#${i} ${m.key} acked +${(((feed.ackedAtMs[i] ?? 0) - t0) / 1000).toFixed(1)} s`,
+          );
+        const w = Object.entries(windows).map(
+          ([k, v]) => `${k} +${((v.from - t0) / 1000).toFixed(1)}..+${((v.to - t0) / 1000).toFixed(1)} s`,
+        );
+        log(`missing ${missing.length}: ${missing.slice(0, 40).join(', ')}; windows ${w.join(', ')}`);
+        throw err;
+      });
       expect(decided).toBe(valid.length);
       const ids = await count(
         client,
@@ -308,5 +328,6 @@ describe('cluster under failure (CLUSTER=1)', () => {
       );
     }
     log(`whole run ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    passed = true;
   });
 });
