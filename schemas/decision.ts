@@ -24,6 +24,14 @@ export const substanceMatchSchema = z.object({
   controlled: z.boolean().optional(),
 });
 
+/**
+ * How much of the report was screened: COMPLETE; PARTIAL (readable but broke a limit or a field:
+ * scored on what was readable, lane at least YELLOW); UNSCREENED (unreadable, consignment known:
+ * lane RED). Records written before the field existed are COMPLETE.
+ */
+export const SCREENING_STATUSES = ['COMPLETE', 'PARTIAL', 'UNSCREENED'] as const;
+export type ScreeningStatus = (typeof SCREENING_STATUSES)[number];
+
 export const featureContributionSchema = z.object({ feature: z.string(), contribution: z.number() });
 
 export const decisionSchema = z.object({
@@ -41,6 +49,7 @@ export const decisionSchema = z.object({
   substances: z.array(substanceMatchSchema),
   topFeatures: z.array(featureContributionSchema),
   randomSelection: z.boolean().optional(),
+  screening: z.enum(SCREENING_STATUSES).optional(),
 });
 
 export type RuleHit = z.infer<typeof ruleHitSchema>;

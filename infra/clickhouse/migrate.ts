@@ -257,6 +257,9 @@ export async function migrate(opts: MigrateOptions): Promise<{ applied: string[]
       try {
         await exec(client, statement);
       } catch (err) {
+        // 18.16 has no ADD COLUMN IF NOT EXISTS: a column a failed earlier run already added counts as done.
+        if (/\bADD COLUMN\b/i.test(statement) && /column with this name already exists/i.test(String(err)))
+          continue;
         throw migrationError(
           `${m.file}: statement ${index + 1} of ${statements.length} failed: ${(err as Error).message.trim()}\n` +
             `  statement: ${brief(statement)}`,

@@ -1,5 +1,6 @@
 // The `precursor-risk` command line: one entry for every front door that runs in a terminal.
 // Bad arguments and bad settings give one line on stderr and a non-zero exit.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { infraUp, migrateDatabase } from '../../infra/cli.ts';
@@ -26,6 +27,7 @@ import { startPipelineService } from '../runtime/pipeline-service.ts';
 import { createStartup, oneLine, type Startup } from '../runtime/startup.ts';
 import { createSharingSetup } from '../sharing/config.ts';
 import { createDemoSharingSetups } from '../sharing/demo.ts';
+import { SharingError } from '../sharing/errors.ts';
 import { registerDataScienceCommands } from './ds-commands.ts';
 import { runGenerate } from './generate-command.ts';
 import { openInput, openOutput, scoreStreams } from './score-command.ts';
@@ -39,6 +41,20 @@ function isoDate(value: string): Date {
     throw new InvalidArgumentError('expected an ISO 8601 date or date-time, e.g. 2026-11-01T00:00:00Z');
   }
   return d;
+}
+
+/** `--fix unscreened:<hash>=FILE` pairs as a map of corrected bytes (a bad pair is one clear error). */
+function readFixes(pairs: readonly string[]): Map<string, Buffer> {
+  const fixes = new Map<string, Buffer>();
+  for (const pair of pairs) {
+    const at = pair.lastIndexOf('=');
+    const id = pair.slice(0, at);
+    if (at < 0 || !/^unscreened:[0-9a-f]{32}$/.test(id)) {
+      throw new InvalidArgumentError(`--fix ${pair}: expected unscreened:<32 hex digits>=FILE (the case id)`);
+    }
+    fixes.set(id, readFileSync(pair.slice(at + 1)));
+  }
+  return fixes;
 }
 
 function intIn(min: number, max: number, what: string) {
@@ -142,22 +158,33 @@ export function buildProgram(): Command {
       new Option('--until <iso>', 'only dead letters written at or before this time').argParser(isoDate),
     )
     .option('--apply', 'republish to the source topic (otherwise only count)', false)
-    .action(async (opts: { reason?: string[]; since?: Date; until?: Date; apply: boolean }) => {
-      const config = loadConfig(pipelineConfigSchema);
-      const logger = createRootLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
-      const summary = await replayDeadLetters({
-        kafka,
-        dlqTopic: config.KAFKA_DLQ_TOPIC,
-        defaultTopic: config.KAFKA_TOPIC,
-        apply: opts.apply,
-        logger,
-        ...(opts.reason ? { reasons: opts.reason } : {}),
-        ...(opts.since ? { since: opts.since } : {}),
-        ...(opts.until ? { until: opts.until } : {}),
-      });
-      process.stdout.write(`${JSON.stringify({ mode: opts.apply ? 'apply' : 'dry-run', ...summary })}\n`);
-    });
+    .option(
+      '--fix <case=file...>',
+      'replay only these UNSCREENED cases (their case id), with corrected bytes: unscreened:<hash>=FILE',
+    )
+    .action(
+      async (opts: { reason?: string[]; since?: Date; until?: Date; apply: boolean; fix?: string[] }) => {
+        const config = loadConfig(pipelineConfigSchema);
+        const logger = createRootLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+        const kafka = createKafka({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID,
+          logger,
+        });
+        const summary = await replayDeadLetters({
+          kafka,
+          dlqTopic: config.KAFKA_DLQ_TOPIC,
+          defaultTopic: config.KAFKA_TOPIC,
+          apply: opts.apply,
+          logger,
+          ...(opts.reason ? { reasons: opts.reason } : {}),
+          ...(opts.since ? { since: opts.since } : {}),
+          ...(opts.until ? { until: opts.until } : {}),
+          ...(opts.fix ? { fixes: readFixes(opts.fix) } : {}),
+        });
+        process.stdout.write(`${JSON.stringify({ mode: opts.apply ? 'apply' : 'dry-run', ...summary })}\n`);
+      },
+    );
 
   program
     .command('start')
@@ -368,7 +395,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       setTimeout(() => process.exit(1), 5_000).unref();
       return;
     }
-    if (err instanceof ConfigError || err instanceof PrecursorRiskError) {
+    if (err instanceof ConfigError || err instanceof PrecursorRiskError || err instanceof SharingError) {
       process.stderr.write(`precursor-risk: ${err.message}\n`);
       process.exitCode = 2;
       return;

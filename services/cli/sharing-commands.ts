@@ -5,22 +5,29 @@
 //   export --share ID --out FILE   the latest envelope this agency sent for a share, as a file
 //   import FILE                    verify and store a package received as a file (the Kafka checks);
 //                                  with --receipt-out, write the RECEIPT to carry back
+//   package --input F --partner AGENCY --out DIR
+//                                  score reports with no servers and write one signed CASE envelope
+//                                  per flagged report to DIR/<messageId>.json (CONTRACT.md §4)
 // Settings come from the environment only (sharingConfigSchema; secrets: AGENCY_SIGNING_KEY and the
 // agreements' pseudonymisation keys). Bad arguments: one line on stderr, non-zero exit (main.ts).
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createAuditLog } from '../audit/audit-log.ts';
 import { loadConfig, secretFromEnv, sharingConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger, type Logger } from '../common/logger.ts';
+import { loadScorer } from '../runtime/load-scorer.ts';
 import { createSharingSetup, type SharingSetup } from '../sharing/config.ts';
 import type { Envelope } from '../sharing/envelope.ts';
+import { SharingError } from '../sharing/errors.ts';
+import { packageReports } from '../sharing/offline-package.ts';
 import { sharingServiceFromSetup } from '../sharing/runtime.ts';
 import type { SharingService } from '../sharing/service.ts';
 import { generateSigningKey } from '../sharing/signing.ts';
 import { trustStoreEntryYaml } from '../sharing/trust-store.ts';
 import { type ClickHouseClient, createClickHouse, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
+import { openInput } from './score-command.ts';
 
 const AGENCY = /^[A-Z][A-Z0-9]{1,15}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -161,6 +168,45 @@ export function registerSharingCommands(program: Command): void {
         );
       } finally {
         await clickhouse.close();
+      }
+    });
+
+  sharing
+    .command('package')
+    .description(
+      'score reports with no servers; one signed CASE envelope per flagged report (CONTRACT.md §4)',
+    )
+    .requiredOption('--input <file>', 'reports, one JSON object per line (- for stdin)')
+    .requiredOption('--partner <agency>', 'the partner agency the packages are for', agencyId)
+    .requiredOption('--out <dir>', 'directory for <messageId>.json envelopes (created if missing)')
+    .option('--watchlist <dir>', 'directory with an OFAC SDN legacy CSV (sdn.csv, alt.csv)')
+    .action(async (opts: { input: string; partner: string; out: string; watchlist?: string }) => {
+      const config = loadConfig(sharingConfigSchema);
+      const setup = createSharingSetup(config, secretFromEnv);
+      if (setup.agreements.forPartner(opts.partner) === undefined) {
+        throw new SharingError(
+          'NO_AGREEMENT',
+          `${config.AGENCY_ID} has no sharing agreement with ${opts.partner}`,
+        );
+      }
+      const logger = createRootLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+      await mkdir(opts.out, { recursive: true });
+      const scorer = await loadScorer({
+        logger,
+        ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
+      });
+      try {
+        const summary = await packageReports({
+          input: await openInput(opts.input),
+          errors: process.stderr,
+          partner: opts.partner,
+          outDir: opts.out,
+          setup,
+          scorer,
+        });
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } finally {
+        await scorer.close();
       }
     });
 

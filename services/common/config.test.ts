@@ -11,6 +11,13 @@ describe('config', () => {
     expect(loadConfig(reviewConfigSchema, {}).REVIEW_PORT).toBe(8080);
   });
 
+  it('reads SECURE_COOKIES as a boolean, off unless set', () => {
+    expect(loadConfig(reviewConfigSchema, {}).SECURE_COOKIES).toBe(false);
+    expect(loadConfig(reviewConfigSchema, { SECURE_COOKIES: 'true' }).SECURE_COOKIES).toBe(true);
+    expect(loadConfig(reviewConfigSchema, { SECURE_COOKIES: '0' }).SECURE_COOKIES).toBe(false);
+    expect(() => loadConfig(reviewConfigSchema, { SECURE_COOKIES: 'yes please' })).toThrow(/SECURE_COOKIES/);
+  });
+
   it('names the variable and what was expected, on one line', () => {
     const bad: [Record<string, string>, string][] = [
       [{ KAFKA_BROKERS: 'nonsense' }, 'KAFKA_BROKERS'],

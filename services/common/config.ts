@@ -78,6 +78,13 @@ export const pipelineConfigSchema = z
       .min(1)
       .default('precursor-risk-pipeline')
       .describe('consumer group of the pipeline'),
+    FEED_COUNTRY: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('CA')
+      .describe(
+        'ISO country whose customs feed this pipeline reads: an unreadable message that does not name its reporting country is filed under it (UNSCREENED cases reach that agency)',
+      ),
     SINK_BATCH_ROWS: z.coerce
       .number()
       .int()
@@ -117,6 +124,18 @@ export const reviewConfigSchema = z
     ...lanePolicyShape,
     REVIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('review web app port'),
     REVIEW_HOST: z.string().default('127.0.0.1').describe('review web app bind address'),
+    SECURE_COOKIES: z
+      .enum(['true', 'false', '1', '0'], "expected 'true' or 'false'")
+      .default('false')
+      .transform((v) => v === 'true' || v === '1')
+      .describe('mark cookies Secure and send HSTS: set when the app is served over https (behind TLS)'),
+    HSTS_MAX_AGE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(63_072_000)
+      .default(31_536_000)
+      .describe('Strict-Transport-Security max-age in seconds, sent only with SECURE_COOKIES'),
   })
   .strict();
 

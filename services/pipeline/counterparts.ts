@@ -2,7 +2,10 @@
 // of each document kind per consignment, so that when the MANIFEST and the DECLARATION of one
 // consignment have both arrived, both can be judged against each other (reconciliation).
 // Guarantees: bounded memory (least recently seen consignments are forgotten first). Both documents
-// share the Kafka key (consignmentId), so they reach the same partition and the same process.
+// share the Kafka key (consignmentId), so they reach the same partition and the same process; what
+// this process has not seen (restart, rebalance, eviction) the pipeline looks up in the store
+// (stored-counterparts.ts) before it judges a batch.
+import type { Lane } from '../../schemas/decision.ts';
 import type { DocumentType, Report } from '../../schemas/report.ts';
 import type { KafkaOrigin } from '../storage/decision-rows.ts';
 
@@ -10,6 +13,10 @@ export interface SeenDocument {
   report: Report;
   raw: string;
   origin: KafkaOrigin;
+  /** Set when the report was read leniently (screening PARTIAL): what the strict schema refused. */
+  partial?: string;
+  /** The lane it was given, once scored (an amendment of a flagged document is judged against it). */
+  lane?: Lane;
 }
 
 type Pair = Partial<Record<DocumentType, SeenDocument>>;
@@ -25,9 +32,26 @@ export class CounterpartCache {
     return this.pairs.size;
   }
 
+  /** Whether anything of this consignment is remembered (it was then looked up in the store already). */
+  knows(consignmentId: string): boolean {
+    return this.pairs.has(consignmentId);
+  }
+
+  /** Remembers a stored document unless one of its kind is already known (memory is newer). */
+  rememberStored(doc: SeenDocument): void {
+    if (this.pairs.get(doc.report.consignment.consignmentId)?.[doc.report.documentType] === undefined)
+      this.remember(doc);
+  }
+
   /** The other document of this report's consignment, if it was seen (and is not this same message). */
   counterpart(report: Report): SeenDocument | undefined {
     const doc = this.pairs.get(report.consignment.consignmentId)?.[other(report.documentType)];
+    return doc && doc.report.messageId !== report.messageId ? doc : undefined;
+  }
+
+  /** The earlier version of this document (same consignment and kind, another messageId), if seen. */
+  earlierVersion(report: Report): SeenDocument | undefined {
+    const doc = this.pairs.get(report.consignment.consignmentId)?.[report.documentType];
     return doc && doc.report.messageId !== report.messageId ? doc : undefined;
   }
 

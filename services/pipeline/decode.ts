@@ -1,8 +1,11 @@
-// Reads: the raw bytes of one Kafka message. Writes: a validated Report, or a dead-letter verdict.
+// Reads: the raw bytes of one Kafka message. Writes: a validated Report, or a dead-letter verdict;
+// `screenMessage` adds the middle ground: a readable report that breaks a limit or a field (PARTIAL),
+// and for an unreadable one whatever identity it still shows (docs/errors.md, "Screening status").
 // Guarantees: never throws on bad input; every rejection has a stable reason code and a detail
-// a person can act on. The same function serves the stream, the batch CLI and DLQ replay.
+// a person can act on. The same functions serve the stream, the batch CLI and DLQ replay.
 import { z } from 'zod';
 import { MAX_MESSAGE_BYTES, type Report, reportSchema, SCHEMA_VERSION } from '../../schemas/report.ts';
+import { lenientReportSchema } from '../../schemas/report-lenient.ts';
 
 export const DEAD_LETTER_REASONS = {
   EMPTY: 'the message has no value',
@@ -90,4 +93,69 @@ export function decodeMessage(value: Buffer | null): DecodeResult {
     return { ok: false, reason: 'INVALID_UTF8', detail: 'malformed UTF-8 sequence' };
   }
   return decodeText(text);
+}
+
+/** What can be told of a report that could not be read (from its JSON when it parses, else nothing). */
+export interface ReadableIdentity {
+  messageId?: string;
+  consignmentId?: string;
+  documentType?: 'MANIFEST' | 'DECLARATION';
+  reportingCountry?: string;
+  destinationCountry?: string;
+}
+
+export type ScreenResult =
+  | { status: 'COMPLETE'; report: Report }
+  /** Readable, scored on what was read; reason and detail are what the strict schema refused. */
+  | { status: 'PARTIAL'; report: Report; reason: 'SCHEMA_INVALID'; detail: string }
+  | { status: 'UNREADABLE'; reason: DeadLetterReason; detail: string; identity: ReadableIdentity };
+
+const shortText = (v: unknown) =>
+  typeof v === 'string' && v.trim().length > 0 && v.length <= 256 ? v.trim() : undefined;
+
+function identityOf(text: string | undefined): ReadableIdentity {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null) return {};
+  const v = value as Record<string, unknown>;
+  const consignment = v.consignment as Record<string, unknown> | undefined;
+  const id: ReadableIdentity = {};
+  const messageId = shortText(v.messageId);
+  const consignmentId = shortText(
+    typeof consignment === 'object' && consignment !== null ? consignment.consignmentId : undefined,
+  );
+  if (messageId) id.messageId = messageId;
+  if (consignmentId) id.consignmentId = consignmentId;
+  if (v.documentType === 'MANIFEST' || v.documentType === 'DECLARATION') id.documentType = v.documentType;
+  const iso = (x: unknown) => (typeof x === 'string' && /^[A-Z]{2}$/.test(x) ? x : undefined);
+  const reporting = iso((v.source as Record<string, unknown> | undefined)?.reportingCountry);
+  const route = typeof consignment === 'object' && consignment !== null ? consignment.route : undefined;
+  const destination = iso((route as Record<string, unknown> | undefined)?.destinationCountry);
+  if (reporting) id.reportingCountry = reporting;
+  if (destination) id.destinationCountry = destination;
+  return id;
+}
+
+/**
+ * Strict decoding first (the hot path is unchanged); a report the schema refuses is read again
+ * leniently (schemas/report-lenient.ts) and, when that works, screened as PARTIAL.
+ */
+export function screenMessage(value: Buffer | null): ScreenResult {
+  const strict = decodeMessage(value);
+  if (strict.ok) return { status: 'COMPLETE', report: strict.report };
+  let text: string | undefined;
+  if (strict.reason !== 'EMPTY' && strict.reason !== 'TOO_LARGE' && strict.reason !== 'INVALID_UTF8')
+    text = value?.toString('utf8');
+  if (strict.reason === 'SCHEMA_INVALID' && text !== undefined) {
+    const lenient = lenientReportSchema.safeParse(JSON.parse(text));
+    if (lenient.success) {
+      return { status: 'PARTIAL', report: lenient.data, reason: 'SCHEMA_INVALID', detail: strict.detail };
+    }
+  }
+  return { status: 'UNREADABLE', reason: strict.reason, detail: strict.detail, identity: identityOf(text) };
 }

@@ -19,6 +19,38 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['lane'] as const,
       registers: [registry],
     }),
+    screened: new Counter({
+      name: `${ns}_reports_screened_total`,
+      help: 'decisions written, by screening status (COMPLETE, PARTIAL, UNSCREENED)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    superseded: new Counter({
+      name: `${ns}_unscreened_superseded_total`,
+      help: 'UNSCREENED rows replaced by a replayed, fixed message',
+      registers: [registry],
+    }),
+    amendments: new Counter({
+      name: `${ns}_amendments_total`,
+      help: 'documents that replace an earlier version of the same consignment and kind',
+      registers: [registry],
+    }),
+    counterpartLookups: new Counter({
+      name: `${ns}_counterpart_lookups_total`,
+      help: 'batched reads of stored documents for consignments not in memory',
+      registers: [registry],
+    }),
+    counterpartLookupFailures: new Counter({
+      name: `${ns}_counterpart_lookup_failures_total`,
+      help: 'failed reads of stored documents (the batch was judged on memory only)',
+      registers: [registry],
+    }),
+    counterpartLookupSeconds: new Histogram({
+      name: `${ns}_counterpart_lookup_seconds`,
+      help: 'latency of one batched read of stored documents',
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
     reconciled: new Counter({
       name: `${ns}_reports_reconciled_total`,
       help: 'earlier documents re-judged because the other document of their consignment arrived',

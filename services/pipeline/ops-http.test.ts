@@ -16,4 +16,18 @@ describe('ops endpoints', () => {
     ready = true;
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
+
+  it('counts decisions by screening status', async () => {
+    const metrics = createPipelineMetrics({ defaultMetrics: false });
+    metrics.screened.inc({ status: 'COMPLETE' }, 3);
+    metrics.screened.inc({ status: 'UNSCREENED' });
+    metrics.deadLettered.inc({ reason: 'INVALID_JSON' }, 2);
+    const app = buildOpsApp({ registry: metrics.registry, isReady: () => true });
+    const r = await app.inject({ method: 'GET', url: '/screening' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({
+      screening: { COMPLETE: 3, PARTIAL: 0, UNSCREENED: 1 },
+      deadLettered: { INVALID_JSON: 2 },
+    });
+  });
 });

@@ -6,6 +6,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Report } from '../../schemas/report.ts';
 import type { Logger } from '../common/logger.ts';
+import { compareAmendment, withAmendment } from '../scoring/amendments.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { insertRows, insertTsv } from '../storage/clickhouse.ts';
@@ -15,20 +16,35 @@ import {
   type DecisionRow,
   deadLetterRow,
   decisionRow,
+  type KafkaOrigin,
   shadowRow,
   tsvLine,
+  unreadRow,
 } from '../storage/decision-rows.ts';
 import { CounterpartCache, type SeenDocument } from './counterparts.ts';
-import { decodeMessage, reportParser } from './decode.ts';
+import { reportParser, screenMessage } from './decode.ts';
 import {
   type Consumer,
   createConsumer,
   createProducer,
   type EachBatchPayload,
+  headerString,
   type Producer,
 } from './kafka.ts';
 import type { LaneRateMonitor } from './lane-rates.ts';
 import type { PipelineMetrics } from './metrics.ts';
+import {
+  guessDocumentType,
+  markPartial,
+  SOURCE_TIMESTAMP_HEADER,
+  SUPERSEDES_FILED_AT_HEADER,
+  SUPERSEDES_HEADER,
+  supersededDecision,
+  UNSCREENED_ID,
+  unscreenedDecision,
+  unscreenedMessageId,
+} from './screening.ts';
+import { loadStoredDocuments } from './stored-counterparts.ts';
 
 export interface PipelineOptions {
   kafka: Kafka;
@@ -51,6 +67,8 @@ export interface PipelineOptions {
   /** Time allowed for stop(): stop fetching, flush, commit, disconnect. */
   shutdownMs?: number;
   clock?: () => Date;
+  /** Country of this feed: where an unreadable message that names none is filed (agency scoping). */
+  feedCountry?: string;
 }
 
 interface Chunk {
@@ -77,6 +95,11 @@ const emptyChunk = (): Chunk => ({
 });
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
+/** A Kafka timestamp (ms as a string) as a Date, or the fallback when absent or unreadable. */
+const kafkaTime = (ms: string | undefined, fallback: Date) => {
+  const n = Number(ms);
+  return ms !== undefined && Number.isFinite(n) && n > 0 ? new Date(n) : fallback;
+};
 
 export interface Pipeline {
   start(): Promise<void>;
@@ -133,6 +156,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
             'dlq-reason': d.reason,
             'dlq-detail': d.detail.slice(0, 2000),
             'dlq-received-at': d.receivedAt.toISOString(),
+            ...(d.sourceTimestamp === undefined ? {} : { [SOURCE_TIMESTAMP_HEADER]: d.sourceTimestamp }),
           },
         })),
       });
@@ -237,7 +261,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const inBatch = new Set(valid.map((v) => v.report.messageId));
     const counterparts = new Map<string, Report>();
     const rescore = new Map<string, SeenDocument>();
+    const earlierVersions = new Map<string, SeenDocument>();
     for (const v of valid) {
+      const prior = seen.earlierVersion(v.report);
+      if (prior) earlierVersions.set(v.report.messageId, prior);
       const earlier = seen.counterpart(v.report);
       if (earlier) {
         counterparts.set(v.report.messageId, earlier.report);
@@ -251,24 +278,89 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const decisions = opts.scorer.scoreBatch(reports, scoredAt, { counterparts });
     for (const s of opts.scorer.shadowBatch?.(reports, decisions, scoredAt, { counterparts }) ?? [])
       pending.shadow.push(shadowRow(s));
-    decisions.forEach((d, i) => {
+    decisions.forEach((scored, i) => {
       const v = valid[i]!;
+      let d = v.partial === undefined ? scored : markPartial(scored, v.partial);
+      const prior = earlierVersions.get(v.report.messageId);
+      if (prior) {
+        const lane = prior.lane ?? null;
+        d = withAmendment(d, compareAmendment(prior.report, v.report, lane), lane);
+        metrics.amendments.inc();
+      }
+      v.lane = d.lane;
       pending.rows.push(tsvLine(decisionRow(d, v.report, v.raw, v.origin)));
       metrics.scored.inc({ lane: d.lane });
+      metrics.screened.inc({ status: d.screening ?? 'COMPLETE' });
       opts.laneRates?.observe(d.lane);
     });
     if (rescore.size > 0) {
       const again = [...rescore.values()];
       const againReports = again.map((e) => e.report);
       const redecided = opts.scorer.scoreBatch(againReports, scoredAt, { counterparts });
-      redecided.forEach((d, i) => {
+      redecided.forEach((scored, i) => {
         const e = again[i]!;
+        const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
+        e.lane = d.lane;
         pending.rows.push(tsvLine(decisionRow(d, e.report, e.raw, e.origin)));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
       for (const s of opts.scorer.shadowBatch?.(againReports, redecided, scoredAt, { counterparts }) ?? [])
         pending.shadow.push(shadowRow(s));
       metrics.reconciled.inc(again.length);
+    }
+  }
+
+  /** A replayed fix (header `supersedes`) replaces the UNSCREENED row of the message it corrects. */
+  function supersede(
+    unscreenedId: string,
+    message: EachBatchPayload['batch']['messages'][number],
+    origin: KafkaOrigin,
+    report: Report,
+    at: Date,
+  ): void {
+    if (!UNSCREENED_ID.test(unscreenedId)) return;
+    const filedAt = kafkaTime(headerString(message.headers?.[SUPERSEDES_FILED_AT_HEADER]), at);
+    const d = supersededDecision(
+      unscreenedId,
+      report.messageId,
+      report.consignment.consignmentId,
+      report.documentType,
+      at,
+      opts.scorer,
+    );
+    const row = unreadRow(d, filedAt, '', origin, report.messageId);
+    row.reportingCountry = report.source.reportingCountry;
+    row.destinationCountry = report.consignment.route.destinationCountry;
+    pending.rows.push(tsvLine(row));
+    metrics.superseded.inc();
+  }
+
+  /**
+   * Consignments of this batch this process knows nothing of may have a document stored by another
+   * process or before a restart: one batched, indexed read brings them into memory, so reconciliation
+   * does not depend on which process saw what. A failed read is logged and the batch judged as before.
+   */
+  async function recallStored(valid: readonly SeenDocument[]): Promise<void> {
+    const kinds = new Map<string, Set<string>>();
+    for (const v of valid) {
+      const id = v.report.consignment.consignmentId;
+      kinds.set(id, (kinds.get(id) ?? new Set()).add(v.report.documentType));
+    }
+    // Both kinds in this batch: they meet here; known in memory: looked up when first seen.
+    const unknown = [...kinds].filter(([id, k]) => k.size < 2 && !seen.knows(id)).map(([id]) => id);
+    if (unknown.length === 0) return;
+    const started = performance.now();
+    try {
+      for (const doc of await loadStoredDocuments(opts.clickhouse, opts.database, unknown))
+        seen.rememberStored(doc);
+      metrics.counterpartLookups.inc();
+      metrics.counterpartLookupSeconds.observe((performance.now() - started) / 1000);
+    } catch (err) {
+      metrics.counterpartLookupFailures.inc();
+      log.warn(
+        { err, consignments: unknown.length },
+        'stored counterparts could not be read; judging this batch on memory only',
+      );
     }
   }
 
@@ -289,25 +381,58 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     for (const message of batch.messages) {
       if (stopping || !isRunning() || isStale()) break;
       const origin = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-      const result = decodeMessage(message.value);
-      if (result.ok) {
-        valid.push({ report: result.report, raw: message.value!.toString('utf8'), origin });
+      const result = screenMessage(message.value);
+      if (result.status !== 'UNREADABLE') {
+        const doc: SeenDocument = { report: result.report, raw: message.value!.toString('utf8'), origin };
+        if (result.status === 'PARTIAL') doc.partial = result.detail;
+        valid.push(doc);
+        const supersedes = headerString(message.headers?.[SUPERSEDES_HEADER]);
+        if (supersedes !== undefined) supersede(supersedes, message, origin, result.report, receivedAt);
       } else {
+        const key = message.key?.toString('utf8') ?? null;
         metrics.deadLettered.inc({ reason: result.reason });
         pending.dead.push({
           origin,
-          key: message.key?.toString('utf8') ?? null,
+          key,
           value: message.value,
           reason: result.reason,
           detail: result.detail,
           receivedAt,
+          sourceTimestamp: message.timestamp,
         });
+        const consignmentId = result.identity.consignmentId ?? (key?.trim() || undefined);
+        if (consignmentId !== undefined) {
+          // Unreadable but its consignment is known: RED, in front of an officer (CONTRACT.md §2).
+          const d = unscreenedDecision({
+            messageId: unscreenedMessageId(message.key, message.value),
+            origin,
+            consignmentId: consignmentId.slice(0, 256),
+            documentType: guessDocumentType(result.identity.documentType, message.value),
+            reason: result.reason,
+            detail: result.detail,
+            scoredAt: receivedAt,
+            versions: opts.scorer,
+          });
+          const text =
+            result.reason === 'INVALID_UTF8' || result.reason === 'TOO_LARGE'
+              ? ''
+              : (message.value?.toString('utf8') ?? '');
+          const row = unreadRow(d, kafkaTime(message.timestamp, receivedAt), text, origin);
+          row.reportingCountry = result.identity.reportingCountry ?? opts.feedCountry ?? '';
+          row.destinationCountry = result.identity.destinationCountry ?? '';
+          pending.rows.push(tsvLine(row));
+          metrics.screened.inc({ status: 'UNSCREENED' });
+          opts.laneRates?.observe(d.lane);
+        }
       }
       last = message.offset;
     }
     if (last === undefined) return;
     metrics.consumed.inc(batch.messages.length);
-    if (valid.length > 0) scoreValid(valid);
+    if (valid.length > 0) {
+      await recallStored(valid);
+      scoreValid(valid);
+    }
     pending.offsets.set(batch.partition, nextOffset(last));
     resolveOffset(last);
     metrics.consumerLag.set(

@@ -1,12 +1,19 @@
 // Reads: the dead-letter topic from its beginning up to its end at the time of the call.
-// Writes (only with apply): messages that now pass validation, back to their source topic.
+// Writes (only with apply): messages that can now be read, back to their source topic, each naming
+// the UNSCREENED row it supersedes (header `supersedes`).
 // Guarantees: dry-run by default; the DLQ itself is never changed; a republished report that was
 // already stored is deduplicated at read by its messageId, so replaying twice is harmless.
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '../common/logger.ts';
-import { decodeMessage } from './decode.ts';
+import { screenMessage } from './decode.ts';
 import { createProducer, headerString } from './kafka.ts';
+import {
+  SOURCE_TIMESTAMP_HEADER,
+  SUPERSEDES_FILED_AT_HEADER,
+  SUPERSEDES_HEADER,
+  unscreenedMessageId,
+} from './screening.ts';
 
 export interface ReplayOptions {
   kafka: Kafka;
@@ -17,6 +24,11 @@ export interface ReplayOptions {
   since?: Date;
   until?: Date;
   apply: boolean;
+  /**
+   * Corrected bytes by the UNSCREENED case id (`unscreened:<hash>`) of the message they correct.
+   * When given, only those dead letters are replayed, with their corrected bytes.
+   */
+  fixes?: ReadonlyMap<string, Buffer>;
   logger: Logger;
   /** Gives up waiting for the end of the topic after this long. */
   timeoutMs?: number;
@@ -73,19 +85,28 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<ReplaySumm
           const at = new Date(Number(m.timestamp));
           const inTime = (!opts.since || at >= opts.since) && (!opts.until || at <= opts.until);
           if ((reasons && !reasons.has(reason)) || !inTime) continue;
+          const topic = headerString(m.headers?.['dlq-source-topic']) ?? opts.defaultTopic;
+          const caseId = unscreenedMessageId(m.key, m.value);
+          const fixed = opts.fixes?.get(caseId);
+          if (opts.fixes !== undefined && fixed === undefined) continue;
           summary.matched++;
-          const r = decodeMessage(m.value);
-          if (!r.ok) {
+          const value = fixed ?? m.value;
+          // Readable now (in full or in part): the pipeline will screen it.
+          const r = screenMessage(value);
+          if (r.status === 'UNREADABLE') {
             summary.stillInvalid[r.reason] = (summary.stillInvalid[r.reason] ?? 0) + 1;
             continue;
           }
           summary.nowValid++;
-          out.push({
-            topic: headerString(m.headers?.['dlq-source-topic']) ?? opts.defaultTopic,
-            key: m.key,
-            value: m.value,
-            headers: { 'replayed-from': `${opts.dlqTopic}:${batch.partition}:${m.offset}` },
-          });
+          const headers: Record<string, string> = {
+            'replayed-from': `${opts.dlqTopic}:${batch.partition}:${m.offset}`,
+          };
+          // Names the UNSCREENED row this message left (if it had one), so the pipeline replaces it;
+          // that row's filedAt was the source message's timestamp, which picks its partition.
+          headers[SUPERSEDES_HEADER] = caseId;
+          headers[SUPERSEDES_FILED_AT_HEADER] =
+            headerString(m.headers?.[SOURCE_TIMESTAMP_HEADER]) ?? String(m.timestamp);
+          out.push({ topic, key: m.key, value, headers });
         }
         if (producer && out.length > 0) {
           const byTopic = new Map<string, typeof out>();

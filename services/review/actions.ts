@@ -1,13 +1,16 @@
-// Officers' actions on a case: assign and record a disposition. Writes: assignments, dispositions
-// (append-only) and one audit entry per action. Guarantees: the audit entry is stored before the
+// Officers' actions on a case: assign and record a disposition (for the whole consignment: every
+// document of it the agency owns). Writes: assignments, dispositions (append-only) and one audit
+// entry per action and document. Guarantees: the audit entry is stored before the
 // action, so no action exists without its entry (an action whose insert then fails gets a second
-// entry saying so); only the case's own agency acts on it (a shared case is read-only).
+// entry saying so); only the case's own agency acts on it (a shared case is read-only); a case held
+// by one officer is taken, handed back or disposed of by someone else only by a supervisor.
 import type { Decision } from '../../schemas/decision.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { type ClickHouseClient, insertRows } from '../storage/clickhouse.ts';
 import { formatDateTime } from '../storage/sql.ts';
 import { can, type Principal } from './access.ts';
 import type { CaseRow } from './case-view.ts';
+import { consignmentDocuments } from './consignment.ts';
 import { caseStates } from './queue.ts';
 import type { DispositionBody } from './request-schemas.ts';
 import { randomToken } from './sessions.ts';
@@ -61,19 +64,26 @@ export function createCaseActions(ctx: ActionContext) {
     }
   }
 
+  const holderOf = async (messageId: string) =>
+    (await caseStates(ctx, [messageId])).get(messageId)?.assignee ?? '';
+
   return {
     /** Assigns (or, with '', unassigns). Officers assign only themselves; supervisors anyone of their agency. */
     async assign(who: Principal, row: CaseRow, requested: string | undefined): Promise<{ assignee: string }> {
       const assignee = requested ?? who.username;
       const supervisor = can(who, 'case.assign.others');
-      if (assignee === '' && !supervisor) {
-        // An officer may hand back a case they hold, not take it from someone else.
-        const current = (await caseStates(ctx, [row.messageId])).get(row.messageId)?.assignee ?? '';
-        if (current !== '' && current !== who.username) {
-          throw new ActionRefused(403, `only a supervisor unassigns a case held by ${current}`);
-        }
-      } else if (assignee !== who.username && !supervisor) {
+      if (assignee !== '' && assignee !== who.username && !supervisor) {
         throw new ActionRefused(403, 'only a supervisor assigns cases to others');
+      }
+      if (!supervisor) {
+        // An officer takes an unassigned case or hands back their own, never one another holds.
+        const current = await holderOf(row.messageId);
+        if (current !== '' && current !== who.username) {
+          throw new ActionRefused(
+            403,
+            `only a supervisor ${assignee === '' ? 'unassigns' : 'takes'} a case held by ${current}`,
+          );
+        }
       }
       if (assignee !== '' && assignee !== who.username) {
         const target = await ctx.users.get(assignee);
@@ -103,25 +113,72 @@ export function createCaseActions(ctx: ActionContext) {
       return { assignee };
     },
 
-    async dispose(who: Principal, row: CaseRow, body: DispositionBody): Promise<{ disposition: string }> {
-      let decision: Partial<Decision> = {};
-      try {
-        decision = JSON.parse(row.record) as Partial<Decision>;
-      } catch {
-        // A record that does not parse still gets its disposition; randomSelection stays unknown.
+    /**
+     * Records a disposition for the consignment: against this document and every other document of
+     * its consignment the agency owns (manifest, declaration, amendments), one audit entry each.
+     */
+    async dispose(
+      who: Principal,
+      row: CaseRow,
+      body: DispositionBody,
+    ): Promise<{ disposition: string; covered: string[] }> {
+      if (!can(who, 'case.assign.others')) {
+        const current = await holderOf(row.messageId);
+        if (current !== '' && current !== who.username) {
+          throw new ActionRefused(
+            403,
+            `this case is held by ${current}; only they or a supervisor decide it`,
+          );
+        }
       }
+      const docs =
+        (await consignmentDocuments(ctx.client, ctx.database, who.agency, [row.consignmentId]))
+          .get(row.consignmentId)
+          ?.filter((d) => d.own && d.messageId !== row.messageId) ?? [];
+      const covered = [
+        {
+          messageId: row.messageId,
+          lane: row.lane,
+          riskScore: row.riskScore,
+          modelVersion: row.modelVersion,
+          rulesVersion: row.rulesVersion,
+          record: row.record,
+        },
+        ...docs,
+      ];
       const ms = nextMs();
-      const details = {
+      const details = (lane: string) => ({
         disposition: body.disposition,
         ...(body.disposition === 'SEIZED' ? { quantity: body.quantity, unit: body.unit } : {}),
         notes: body.notes,
-        lane: row.lane,
+        lane,
+        consignmentId: row.consignmentId,
+        covers: covered.map((d) => d.messageId),
+      });
+      const randomSelection = (record: string) => {
+        try {
+          const r = (JSON.parse(record) as Partial<Decision>).randomSelection;
+          return typeof r === 'boolean' ? Number(r) : -1;
+        } catch {
+          return -1; // a record that does not parse still gets its disposition; randomSelection unknown
+        }
       };
-      await audited(who, 'case.disposition', row.messageId, details, () =>
-        insertRows(ctx.client, `${ctx.database}.dispositions`, [
-          {
+      // Audit entries first (no action without its entry), then one insert for every document.
+      for (const d of covered.slice(1))
+        await ctx.audit.append({
+          actor: who.username,
+          agency: who.agency,
+          action: 'case.disposition',
+          caseId: d.messageId,
+          details: details(d.lane),
+        });
+      await audited(who, 'case.disposition', row.messageId, details(row.lane), () =>
+        insertRows(
+          ctx.client,
+          `${ctx.database}.dispositions`,
+          covered.map((d) => ({
             dispositionId: randomToken(),
-            messageId: row.messageId,
+            messageId: d.messageId,
             consignmentId: row.consignmentId,
             disposition: body.disposition,
             seizedQuantity: body.quantity ?? 0,
@@ -131,16 +188,15 @@ export function createCaseActions(ctx: ActionContext) {
             agency: who.agency,
             decidedAt: formatDateTime(new Date(ms)),
             decidedAtMs: ms,
-            laneAtDecision: row.lane,
-            riskScoreAtDecision: row.riskScore,
-            modelVersionAtDecision: row.modelVersion,
-            rulesVersionAtDecision: row.rulesVersion,
-            randomSelection:
-              typeof decision.randomSelection === 'boolean' ? Number(decision.randomSelection) : -1,
-          },
-        ]),
+            laneAtDecision: d.lane,
+            riskScoreAtDecision: d.riskScore,
+            modelVersionAtDecision: d.modelVersion,
+            rulesVersionAtDecision: d.rulesVersion,
+            randomSelection: randomSelection(d.record),
+          })),
+        ),
       );
-      return { disposition: body.disposition };
+      return { disposition: body.disposition, covered: covered.map((d) => d.messageId) };
     },
   };
 }

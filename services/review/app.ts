@@ -14,10 +14,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
-  type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { z } from 'zod';
 import { type AuditLog, createAuditLog } from '../audit/audit-log.ts';
 import type { ReviewConfig } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
@@ -31,7 +29,7 @@ import { type Authenticator, createLocalAuthenticator } from './authenticator.ts
 import { type DriftStatusProvider, noDriftData } from './dashboard.ts';
 import { errorBody, HttpError, REVIEW_ERRORS, type ReviewErrorCode } from './http-errors.ts';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
-import { describeIssue } from './request-schemas.ts';
+import { type Clock, CSRF_COOKIE, CSRF_HEADER, type ReviewDeps, SESSION_COOKIE } from './route-support.ts';
 import { registerAdminRoutes } from './routes-admin.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
 import { registerCaseRoutes } from './routes-cases.ts';
@@ -40,9 +38,6 @@ import { registerReceivedRoutes, registerSharing } from './routes-sharing.ts';
 import { createMemorySessionStore, type Session, type SessionStore } from './sessions.ts';
 import { createUserDirectory, type UserDirectory } from './users.ts';
 
-export const SESSION_COOKIE = 'pr_session';
-export const CSRF_COOKIE = 'pr_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 /** How often a session's principal is re-checked against the directory (disabled, role changed). */
 const REVALIDATE_MS = 60_000;
@@ -69,10 +64,6 @@ declare module 'fastify' {
   }
 }
 
-export interface Clock {
-  now(): Date;
-}
-
 export interface ReviewAppOptions {
   config: ReviewConfig;
   clickhouse: ClickHouseClient;
@@ -89,7 +80,7 @@ export interface ReviewAppOptions {
   drift?: DriftStatusProvider;
   /** The lane policy whose expected shares the dashboard shows (default: LANE_POLICY_FILE or models/lanes.yaml, read per request). */
   lanePolicy?: () => LanePolicy | undefined;
-  /** Mark cookies Secure (set when served over https, e.g. behind a TLS proxy). */
+  /** Mark cookies Secure and send HSTS (default config.SECURE_COOKIES; set when served over https). */
   secureCookies?: boolean;
   /** How often the queue page polls for new cases (ms). */
   pollIntervalMs?: number;
@@ -100,26 +91,6 @@ export interface ReviewAppOptions {
   sharing?: SharingService | readonly SharingService[];
 }
 
-/** Everything route modules need, resolved once. */
-export interface ReviewDeps {
-  client: ClickHouseClient;
-  database: string;
-  logger: Logger;
-  auth: Authenticator;
-  audit: AuditLog;
-  clock: Clock;
-  users: UserDirectory;
-  sessions: SessionStore;
-  throttle: LoginThrottle;
-  drift: DriftStatusProvider;
-  lanePolicy: () => LanePolicy | undefined;
-  actions: ReturnType<typeof createCaseActions>;
-  cookieOptions: { path: string; sameSite: 'strict'; secure: boolean };
-  pollIntervalMs: number;
-  /** Sharing services by agency (empty: sharing off; received cases are still shown read-only). */
-  sharing: readonly SharingService[];
-}
-
 /** The lane policy on disk, or undefined when it cannot be read (the dashboard then shows no expectation). */
 function currentLanePolicy(file: string | undefined): LanePolicy | undefined {
   try {
@@ -127,20 +98,6 @@ function currentLanePolicy(file: string | undefined): LanePolicy | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Parses with a zod schema or answers 400 naming the field. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw new HttpError('BAD_REQUEST', describeIssue(result.error));
-  return result.data;
-}
-
-/** The principal of a route that required a permission (the hook guarantees a session). */
-export function principalOf(request: FastifyRequest) {
-  const session = request.reviewSession;
-  if (session === null) throw new HttpError('UNAUTHENTICATED');
-  return session.principal;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -197,11 +154,15 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     clock,
     users,
     sessions: opts.sessions ?? createMemorySessionStore({ clock }),
-    throttle: opts.throttle ?? createLoginThrottle({ clock }),
+    throttle: opts.throttle ?? createLoginThrottle({ client, database, clock }),
     drift: opts.drift ?? noDriftData,
     lanePolicy: opts.lanePolicy ?? (() => currentLanePolicy(opts.config.LANE_POLICY_FILE)),
     actions: createCaseActions({ client, database, audit, users, clock }),
-    cookieOptions: { path: '/', sameSite: 'strict', secure: opts.secureCookies ?? false },
+    cookieOptions: {
+      path: '/',
+      sameSite: 'strict',
+      secure: opts.secureCookies ?? opts.config.SECURE_COOKIES,
+    },
     pollIntervalMs: opts.pollIntervalMs ?? 10_000,
     sharing:
       opts.sharing === undefined
@@ -261,7 +222,8 @@ export async function buildReviewApp(opts: ReviewAppOptions): Promise<FastifyIns
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: deps.cookieOptions.secure ? { maxAge: 31_536_000 } : false,
+    // Only behind TLS: HSTS over plain http would be ignored at best and pin a wrong scheme at worst.
+    hsts: deps.cookieOptions.secure ? { maxAge: opts.config.HSTS_MAX_AGE, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
 

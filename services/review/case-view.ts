@@ -1,14 +1,14 @@
 // One case as an officer sees it: report fields, goods lines with matched substances marked, rule
 // hits, model score and contributions, watchlist hits, the consignment's other document with its
-// differences, current state and history. Reads: decisions, dispositions, assignments, case_shares,
-// audit_log. Guarantees: the access decision (own / shared / denied) is made in the same query
-// that reads the case, with the same SQL as the queue's.
+// differences, current state and history. Reads: decisions, dispositions, assignments, audit_log.
+// Guarantees: the access decision is made in the same query that reads the case, with the same
+// condition as the queue's (visibility.ts); a case shared by a partner is never built from here.
 import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
 import type { StoredAuditEntry } from '../audit/audit-log.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
-import { type Agency, ownJurisdiction, sharedWith } from './access.ts';
 import { caseStates, decisionsByKey } from './queue.ts';
+import { type Agency, visibleTo } from './visibility.ts';
 
 export interface Segment {
   text: string;
@@ -69,7 +69,7 @@ export interface CaseView {
   rulesVersion: string;
   scoredAt: string;
   filedAt: string;
-  access: 'own' | 'shared';
+  access: 'own';
   report: Record<string, unknown>;
   goods: GoodsLineView[];
   ruleHits: RuleHit[];
@@ -77,6 +77,8 @@ export interface CaseView {
   substances: SubstanceMatch[];
   topFeatures: Decision['topFeatures'];
   randomSelection: boolean | null;
+  /** How much of the report was screened (CONTRACT.md §2); records before the field existed are COMPLETE. */
+  screening: string;
   otherDocument: OtherDocument | null;
   assignee: string;
   disposition: string;
@@ -84,9 +86,10 @@ export interface CaseView {
   history: StoredAuditEntry[];
 }
 
+/** `hidden`: the id exists but the rule does not admit it (audited; answered like `missing`). */
 export type CaseLookup =
-  | { kind: 'found'; access: 'own' | 'shared'; row: CaseRow }
-  | { kind: 'denied' }
+  | { kind: 'found'; access: 'own'; row: CaseRow }
+  | { kind: 'hidden' }
   | { kind: 'missing' };
 
 export interface CaseRow {
@@ -102,8 +105,7 @@ export interface CaseRow {
   filedAt: string;
   record: string;
   report: string;
-  own: number;
-  shared: number;
+  visible: number;
 }
 
 const CASE_COLUMNS = sql`messageId, consignmentId, documentType, lane, riskScore, modelScore, modelVersion,
@@ -118,14 +120,13 @@ export async function lookupCase(
 ): Promise<CaseLookup> {
   const rows = await queryRows<CaseRow>(
     client,
-    sql`SELECT ${CASE_COLUMNS}, ${ownJurisdiction(agency)} AS own, ${sharedWith(database, agency)} AS shared
+    sql`SELECT ${CASE_COLUMNS}, ${visibleTo(database, agency)} AS visible
       FROM ${decisionsByKey(database)} PREWHERE messageId = ${messageId} LIMIT 1`.text,
   );
   const row = rows[0];
   if (row === undefined) return { kind: 'missing' };
-  if (Number(row.own) === 1) return { kind: 'found', access: 'own', row };
-  if (Number(row.shared) === 1) return { kind: 'found', access: 'shared', row };
-  return { kind: 'denied' };
+  if (Number(row.visible) === 1) return { kind: 'found', access: 'own', row };
+  return { kind: 'hidden' };
 }
 
 /** Splits text into plain and marked spans for the given terms (case-insensitive, longest first). */
@@ -296,7 +297,7 @@ export async function buildCaseView(
   client: ClickHouseClient,
   database: string,
   agency: Agency,
-  found: { access: 'own' | 'shared'; row: CaseRow },
+  found: { access: 'own'; row: CaseRow },
   history: StoredAuditEntry[],
 ): Promise<CaseView> {
   const { row } = found;
@@ -313,14 +314,14 @@ export async function buildCaseView(
       client,
       sql`SELECT messageId FROM ${decisions}
         WHERE consignmentId = ${row.consignmentId} AND documentType != ${row.documentType}
-          AND (${ownJurisdiction(agency)} OR ${sharedWith(database, agency)})
+          AND ${visibleTo(database, agency)}
         ORDER BY scoredAt DESC LIMIT 1`.text,
     ).then(([hit]) =>
       hit === undefined
         ? []
         : queryRows<CaseRow>(
             client,
-            sql`SELECT ${CASE_COLUMNS}, 0 AS own, 0 AS shared FROM ${decisionsByKey(database)}
+            sql`SELECT ${CASE_COLUMNS}, 0 AS visible FROM ${decisionsByKey(database)}
               PREWHERE messageId = ${hit.messageId} LIMIT 1`.text,
           ),
     ),
@@ -354,6 +355,7 @@ export async function buildCaseView(
       (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution),
     ),
     randomSelection: typeof decision.randomSelection === 'boolean' ? decision.randomSelection : null,
+    screening: decision.screening ?? 'COMPLETE',
     otherDocument:
       other === undefined
         ? null

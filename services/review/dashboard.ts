@@ -5,9 +5,9 @@
 import type { LanePolicy } from '../scoring/lane-policy.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
-import { type Agency, visibleTo } from './access.ts';
 import { horizontalBarChart, LANE_COLOURS, stackedBarChart } from './charts.ts';
 import { currentDispositions } from './queue.ts';
+import { type Agency, visibleTo } from './visibility.ts';
 
 export interface DriftStatus {
   status: 'ok' | 'warning' | 'drift';

@@ -18,7 +18,8 @@ describe('queue conditions', () => {
     expect(text).toContain("currentAssignee = 'o\\'brien'");
     expect(text).toContain("lane IN ('RED', 'YELLOW')");
     expect(text).toContain("reportingCountry IN ('CA')");
-    expect(text).toContain("toAgency = 'CBSA'");
+    // Shared cases are never read from decisions (visibility.ts): no share table in the condition.
+    expect(text).not.toContain('case_shares');
     expect(text).not.toContain("x' OR");
   });
 

@@ -1,13 +1,15 @@
-// The triage queue: flagged decisions (lane != GREEN) an agency may see, highest risk first, then
-// oldest arrival (scoredAt), keyset-paginated. Reads: decisions, assignments, dispositions,
+// The triage queue: one entry per consignment with a flagged document (lane != GREEN) the agency may
+// see, led by its highest-risk document, with all its readable documents in filing order; highest
+// risk first, then oldest arrival (scoredAt), keyset-paginated. Reads: decisions, assignments, dispositions,
 // case_shares. Guarantees: every filter value reaches SQL through sql.ts; the first page costs one
 // FINAL scan of narrow columns plus small primary-key reads.
 import { z } from 'zod';
 import type { Lane } from '../../schemas/decision.ts';
-import { type ClickHouseClient, queryRows, wrapClickHouseError } from '../storage/clickhouse.ts';
+import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
-import { type Agency, visibleTo } from './access.ts';
+import { type ConsignmentDocument, consignmentDocuments } from './consignment.ts';
 import type { QueueQuery } from './request-schemas.ts';
+import { type Agency, visibleTo } from './visibility.ts';
 
 export interface QueueContext {
   client: ClickHouseClient;
@@ -36,12 +38,26 @@ export interface QueueItem {
   watchlistHit: boolean;
   assignee: string;
   disposition: string;
+  /** COMPLETE, PARTIAL (scored on what was readable) or UNSCREENED (could not be read). */
+  screening: string;
+  /** Every document of the consignment the agency may read, oldest filing first (this one included). */
+  documents: QueueDocument[];
+}
+
+export interface QueueDocument {
+  messageId: string;
+  documentType: string;
+  filedAt: string;
+  lane: Lane;
+  riskScore: number;
+  screening: string;
+  disposition: string;
 }
 
 export interface QueuePage {
   items: QueueItem[];
   nextCursor: string | null;
-  /** Cases matching the filters (all pages). */
+  /** Consignments matching the filters (all pages). */
   total: number;
   /** Greatest scoredAtMs among matching cases, for "new cases since" polling. */
   newestScoredAtMs: number;
@@ -179,21 +195,7 @@ interface Row {
   consigneeName: string;
   substanceNames: string[];
   ruleIds: string[];
-}
-
-/** A read in JSON format: its rows and, for a query with LIMIT, how many rows matched before it. */
-async function queryWithTotal<T>(
-  client: ClickHouseClient,
-  query: string,
-): Promise<{ rows: T[]; rowsBeforeLimit: number | null }> {
-  try {
-    const rs = await client.query({ query, format: 'JSON' });
-    const body = await rs.json<T>();
-    const before = (body as { rows_before_limit_at_least?: number | string }).rows_before_limit_at_least;
-    return { rows: body.data, rowsBeforeLimit: before === undefined ? null : Number(before) };
-  } catch (err) {
-    throw wrapClickHouseError(err, 'queue query');
-  }
+  screening: string;
 }
 
 /** The latest arrival in the store (any agency, no FINAL: cheap); the baseline for "new since". */
@@ -222,7 +224,7 @@ async function fetchRows(ctx: QueueContext, ids: readonly string[]): Promise<Row
     ctx.client,
     sql`SELECT messageId, consignmentId, documentType, reportingCountry, mode, filedAt, scoredAt,
       scoredAtMs, riskScore, lane, portOfLoading, portOfDischarge, originCountry, destinationCountry,
-      shipperName, consigneeName, substances.name AS substanceNames, ruleHits.ruleId AS ruleIds, insertedAtMs
+      shipperName, consigneeName, substances.name AS substanceNames, ruleHits.ruleId AS ruleIds, toString(screening) AS screening, insertedAtMs
     FROM ${raw} PREWHERE messageId IN (${list})`.text,
   );
   const latest = new Map<string, Row & { insertedAtMs: string | number }>();
@@ -242,31 +244,41 @@ export async function queuePage(
 ): Promise<QueuePage> {
   const decisions = identifier(`${ctx.database}.decisions`);
   const where = queueConditions(ctx.database, agency, filters, me);
-  const pageWhere =
-    filters.cursor === undefined ? where : [...where, cursorCondition(decodeCursor(filters.cursor))];
+  let pageWhere = where;
+  if (filters.cursor !== undefined) {
+    const after = cursorCondition(decodeCursor(filters.cursor));
+    // A consignment whose lead came before the cursor was on an earlier page: never again.
+    pageWhere = [
+      ...where,
+      after,
+      sql`consignmentId NOT IN (SELECT consignmentId FROM ${decisions} WHERE ${join(where, ' AND ')} AND NOT ${after})`,
+    ];
+  }
   const limit = filters.limit;
-  // Two phases: the sort keys of one page (narrow columns, so the FINAL read is cheap), then the
-  // page's rows by primary key. On the first page the total comes from the same scan
-  // (rows_before_limit_at_least); later pages count separately. Measured in services/review/bench.ts.
+  // Two phases: the lead document of each consignment of one page (narrow columns, LIMIT 1 BY), then
+  // the page's rows by primary key and the consignments' documents. Measured in services/review/bench.ts.
   const keysQuery = sql`SELECT messageId FROM ${decisions} WHERE ${join(pageWhere, ' AND ')}
-    ORDER BY riskScore DESC, scoredAtMs ASC, messageId ASC LIMIT ${limit + 1}`;
-  const countQuery = sql`SELECT count() AS n FROM ${decisions} WHERE ${join(where, ' AND ')}`;
-  const [page, counted, newest] = await Promise.all([
-    queryWithTotal<{ messageId: string }>(ctx.client, keysQuery.text),
-    filters.cursor === undefined
-      ? Promise.resolve(null)
-      : queryRows<{ n: string | number }>(ctx.client, countQuery.text).then((r) => Number(r[0]?.n ?? 0)),
+    ORDER BY riskScore DESC, scoredAtMs ASC, messageId ASC LIMIT 1 BY consignmentId LIMIT ${limit + 1}`;
+  const countQuery = sql`SELECT uniqExact(consignmentId) AS n FROM ${decisions} WHERE ${join(where, ' AND ')}`;
+  const [keys, total, newest] = await Promise.all([
+    queryRows<{ messageId: string }>(ctx.client, keysQuery.text),
+    queryRows<{ n: string | number }>(ctx.client, countQuery.text).then((r) => Number(r[0]?.n ?? 0)),
     newestScoredAtMs(ctx),
   ]);
-  const keys = page.rows;
-  const total =
-    counted ??
-    page.rowsBeforeLimit ??
-    Number((await queryRows<{ n: string | number }>(ctx.client, countQuery.text))[0]?.n ?? 0);
   const ids = keys.slice(0, limit).map((k) => k.messageId);
   const [fetched, state] = await Promise.all([fetchRows(ctx, ids), caseStates(ctx, ids)]);
   const byId = new Map(fetched.map((r) => [r.messageId, r]));
   const rows = ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined);
+  const docs = await consignmentDocuments(
+    ctx.client,
+    ctx.database,
+    agency,
+    rows.map((r) => r.consignmentId),
+  );
+  const docStates = await caseStates(
+    ctx,
+    [...docs.values()].flat().map((d) => d.messageId),
+  );
   const items = rows.map((r): QueueItem => {
     const s = state.get(r.messageId);
     return {
@@ -291,6 +303,16 @@ export async function queuePage(
       watchlistHit: r.ruleIds.some((id) => id.startsWith('watchlist')),
       assignee: s?.assignee ?? '',
       disposition: s?.disposition ?? '',
+      screening: r.screening,
+      documents: withLead(r, docs.get(r.consignmentId) ?? []).map((d) => ({
+        messageId: d.messageId,
+        documentType: d.documentType,
+        filedAt: d.filedAt,
+        lane: d.lane,
+        riskScore: d.riskScore,
+        screening: d.screening,
+        disposition: docStates.get(d.messageId)?.disposition ?? '',
+      })),
     };
   });
   const last = items[items.length - 1];
@@ -300,6 +322,26 @@ export async function queuePage(
     total,
     newestScoredAtMs: newest,
   };
+}
+
+/** The consignment's documents with the lead among them (an UNSCREENED lead is not in the store's list). */
+function withLead(r: Row, docs: readonly ConsignmentDocument[]): ConsignmentDocument[] {
+  if (docs.some((d) => d.messageId === r.messageId)) return [...docs];
+  const lead: ConsignmentDocument = {
+    messageId: r.messageId,
+    consignmentId: r.consignmentId,
+    documentType: r.documentType,
+    filedAt: r.filedAt,
+    scoredAtMs: Number(r.scoredAtMs),
+    lane: r.lane,
+    riskScore: r.riskScore,
+    screening: r.screening,
+    modelVersion: '',
+    rulesVersion: '',
+    record: '',
+    own: true,
+  };
+  return [...docs, lead].sort((a, b) => a.filedAt.localeCompare(b.filedAt) || a.scoredAtMs - b.scoredAtMs);
 }
 
 /** Current assignee and disposition of the given cases. */
@@ -352,7 +394,8 @@ export async function newCasesSince(
   const where = [...queueConditions(ctx.database, agency, filters, me), sql`scoredAtMs > ${sinceMs}`];
   const rows = await queryRows<{ n: string | number; newest: string | number }>(
     ctx.client,
-    sql`SELECT count() AS n, max(scoredAtMs) AS newest FROM ${decisions} WHERE ${join(where, ' AND ')}`.text,
+    sql`SELECT uniqExact(consignmentId) AS n, max(scoredAtMs) AS newest FROM ${decisions} WHERE ${join(where, ' AND ')}`
+      .text,
   );
   return { count: Number(rows[0]?.n ?? 0), newestScoredAtMs: Number(rows[0]?.newest ?? 0) };
 }

@@ -1,14 +1,17 @@
 // Cases partners shared with an agency, as the receiving agency's officers see them: rows of
 // received_cases (written by the sharing receiver, docs/sharing.md §5) whose share with the agency is
-// active in case_shares. Reads: received_cases, case_shares, sharing_messages. Writes: nothing.
-// Guarantees: the view is built only from the case JSON the partner sent (exactly the agreed fields,
-// persons pseudonymised) — never from this agency's `decisions`, which does not hold the case; a
-// revoked or expired share is gone from both the list and the view.
+// active in case_shares, and — when the partner signs in to the sharing agency's own app (one
+// database) — the signed package of an outgoing share kept in case_shares. Reads: received_cases,
+// case_shares, sharing_messages. Writes: nothing. Guarantees: the view is built only from the
+// redacted case the package carries (exactly the agreed fields, persons pseudonymised) — never from
+// `decisions`; a package that does not parse shows nothing; a revoked or expired share is gone.
+
+import { parseBundle } from '../sharing/stix-parse.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { queryRows } from '../storage/clickhouse.ts';
 import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
-import type { Agency } from './access.ts';
 import type { QueueQuery } from './request-schemas.ts';
+import type { Agency } from './visibility.ts';
 
 export interface ReceivedContext {
   client: ClickHouseClient;
@@ -104,6 +107,60 @@ function rowsQuery(ctx: ReceivedContext, where: SqlFragment, limit: number): str
     FROM ${received} FINAL
     WHERE revoked = 0 AND ${where}
     ORDER BY receivedAt DESC, shareId LIMIT ${limit}`.text;
+}
+
+/**
+ * Outgoing shares to `agency` sent from this database (the partner signed in to the sender's app):
+ * rows built from the signed package in case_shares, for shares the receiver did not store here.
+ */
+async function packagedRows(ctx: ReceivedContext, agency: Agency, messageId?: string): Promise<Row[]> {
+  const shares = identifier(`${ctx.database}.case_shares`);
+  const received = identifier(`${ctx.database}.received_cases`);
+  const byId = messageId === undefined ? sql`1` : sql`messageId = ${messageId}`;
+  const rows = await queryRows<{
+    shareId: string;
+    sharedMessageId: string;
+    lastSharedAt: string;
+    lastPackageJson: string;
+  }>(
+    ctx.client,
+    sql`SELECT shareId, any(messageId) AS sharedMessageId, toString(max(sharedAt)) AS lastSharedAt,
+          argMax(packageJson, sharedAt) AS lastPackageJson
+        FROM ${shares}
+        WHERE toAgency = ${agency} AND fromAgency != ${agency} AND ${byId}
+          AND shareId NOT IN (SELECT shareId FROM ${received})
+        GROUP BY shareId HAVING max(revoked) = 0
+        ORDER BY lastSharedAt DESC LIMIT 200`.text,
+  );
+  const out: Row[] = [];
+  for (const r of rows) {
+    try {
+      const envelope = JSON.parse(r.lastPackageJson) as { bundle?: unknown; signature?: { keyId?: unknown } };
+      const pkg = parseBundle(envelope.bundle);
+      if (pkg.kind !== 'CASE' && pkg.kind !== 'UPDATE') continue;
+      const expires = new Date(Date.parse(iso(r.lastSharedAt)) + pkg.terms.retentionDays * 86_400_000);
+      out.push({
+        shareId: r.shareId,
+        caseId: pkg.caseId,
+        messageId: r.sharedMessageId,
+        fromAgency: pkg.sender,
+        version: pkg.version,
+        tlp: pkg.terms.tlp,
+        agreementId: pkg.terms.agreementId,
+        retentionDays: pkg.terms.retentionDays,
+        onwardSharing: pkg.terms.onwardSharing ? 1 : 0,
+        issuedAt: pkg.issuedAt.slice(0, 19).replace('T', ' '),
+        receivedAt: r.lastSharedAt,
+        expiresAt: expires.toISOString().slice(0, 19).replace('T', ' '),
+        keyId: String(envelope.signature?.keyId ?? ''),
+        caseJson: JSON.stringify(pkg.case),
+        envelopeJson: r.lastPackageJson,
+      });
+    } catch {
+      // An unreadable package shows nothing (never the source rows instead).
+    }
+  }
+  return out;
 }
 
 async function outcomesOf(
@@ -230,7 +287,10 @@ export async function receivedCases(
   filters: QueueQuery,
   limit = 200,
 ): Promise<ReceivedItem[]> {
-  const rows = await queryRows<Row>(ctx.client, rowsQuery(ctx, activeFor(ctx.database, agency), limit));
+  const rows = [
+    ...(await queryRows<Row>(ctx.client, rowsQuery(ctx, activeFor(ctx.database, agency), limit))),
+    ...(await packagedRows(ctx, agency)),
+  ];
   const outcomes = await outcomesOf(
     ctx,
     rows.map((r) => r.shareId),
@@ -253,18 +313,14 @@ export async function receivedCase(
     ctx.client,
     rowsQuery(ctx, sql`messageId = ${messageId} AND ${activeFor(ctx.database, agency)}`, 1),
   );
-  const r = rows[0];
+  const r = rows[0] ?? (await packagedRows(ctx, agency, messageId))[0];
   if (r === undefined) return undefined;
   let legalBasis: string[] = [];
   let pseudonymised: string[] = [];
   try {
-    const envelope = JSON.parse(r.envelopeJson) as { bundle?: { objects?: unknown[] } };
-    for (const o of arr(envelope.bundle?.objects)) {
-      const x = obj(o);
-      const terms = obj(x.x_terms);
-      if (Array.isArray(terms.legal_basis)) legalBasis = terms.legal_basis.map(String);
-      if (Array.isArray(x.pseudonymised_paths)) pseudonymised = x.pseudonymised_paths.map(String);
-    }
+    const pkg = parseBundle((JSON.parse(r.envelopeJson) as { bundle?: unknown }).bundle);
+    legalBasis = [...pkg.terms.legalBasis];
+    if (pkg.kind === 'CASE' || pkg.kind === 'UPDATE') pseudonymised = [...pkg.pseudonymised];
   } catch {
     // The envelope was verified on receipt; an unreadable copy only loses the extra detail.
   }

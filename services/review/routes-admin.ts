@@ -3,9 +3,9 @@
 // Guarantees: password hashes never leave the server; disabling a user or changing their role
 // ends their sessions at once.
 import type { FastifyInstance } from 'fastify';
-import { parse, principalOf, type ReviewDeps } from './app.ts';
 import { HttpError } from './http-errors.ts';
 import { userBodySchema } from './request-schemas.ts';
+import { parse, principalOf, type ReviewDeps } from './route-support.ts';
 
 export function registerAdminRoutes(app: FastifyInstance, deps: ReviewDeps) {
   app.get('/api/users', { config: { permission: 'users.admin' } }, async (request) => {

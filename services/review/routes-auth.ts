@@ -1,12 +1,12 @@
 // Sign-in, sign-out and "who am I": the only routes that create or end sessions.
 // Writes: sessions, cookies, audit entries (auth.login, auth.login.failed, auth.logout).
-// Guarantees: failed sign-ins are throttled per address and per name; the reply never says whether
-// the name or the password was wrong.
+// Guarantees: every sign-in is counted (login-throttle.ts) before its password is checked, per address
+// and per name, across review processes; the reply never says whether the name or the password was wrong.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { permissionsOf } from './access.ts';
-import { CSRF_COOKIE, parse, type ReviewDeps, SESSION_COOKIE } from './app.ts';
 import { HttpError } from './http-errors.ts';
 import { loginBodySchema } from './request-schemas.ts';
+import { CSRF_COOKIE, parse, type ReviewDeps, SESSION_COOKIE } from './route-support.ts';
 import { randomToken, type Session } from './sessions.ts';
 
 function setSessionCookies(reply: FastifyReply, deps: ReviewDeps, session: Session) {
@@ -40,18 +40,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewDeps) {
   app.post('/api/login', { config: { access: 'public' } }, async (request, reply) => {
     const body = parse(loginBodySchema, request.body);
     const username = body.username.trim().toLowerCase();
-    const wait = deps.throttle.retryAfter(request.ip, username);
-    if (wait > 0) {
-      throw new HttpError('RATE_LIMITED', `too many failed sign-ins; try again in ${wait} s`, {
-        'Retry-After': String(wait),
-      });
-    }
     if (deps.auth.passwordLogin === undefined) {
       throw new HttpError('BAD_REQUEST', `sign-in is through ${deps.auth.kind}, not a password`);
     }
+    // Counted before the password is checked: simultaneous attempts cannot overrun the limit.
+    const verdict = await deps.throttle.begin(request.ip, username);
+    if (!verdict.ok) {
+      throw new HttpError('RATE_LIMITED', `too many failed sign-ins; try again in ${verdict.retryAfter} s`, {
+        'Retry-After': String(verdict.retryAfter),
+      });
+    }
     const principal = await deps.auth.passwordLogin(username, body.password);
     if (principal === null) {
-      deps.throttle.recordFailure(request.ip, username);
       await deps.audit.append({
         actor: username.slice(0, 64),
         agency: '',
@@ -60,7 +60,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ReviewDeps) {
       });
       throw new HttpError('LOGIN_FAILED', 'user name or password not recognised');
     }
-    deps.throttle.recordSuccess(username);
+    await deps.throttle.succeeded(verdict.attemptId, request.ip, username);
     const previous = request.reviewSession;
     if (previous !== null) await deps.sessions.destroy(previous.id);
     const session = await deps.sessions.create(principal);

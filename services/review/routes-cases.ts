@@ -1,10 +1,10 @@
 // Queue, case view and case actions. Reads: decisions and the review tables through queue.ts and
 // case-view.ts. Writes: audit entries for every case view (allowed or denied) and every action.
-// Guarantees: a case outside the caller's agency is 403 (and audited) before anything is read out.
+// Guarantees: a case the caller's agency may not read (visibility.ts) answers exactly as a missing
+// one, 404, and the refusal is audited; a partner's shared case is shown only as its package.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from './access.ts';
 import { ActionRefused } from './actions.ts';
-import { parse, principalOf, type ReviewDeps } from './app.ts';
 import { buildCaseView, type CaseLookup, type CaseRow, lookupCase } from './case-view.ts';
 import { HttpError } from './http-errors.ts';
 import { BadCursorError, newCasesSince, queuePage } from './queue.ts';
@@ -16,6 +16,7 @@ import {
   newCasesQuerySchema,
   queueQuerySchema,
 } from './request-schemas.ts';
+import { parse, principalOf, type ReviewDeps } from './route-support.ts';
 
 export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
   const ctx = { client: deps.client, database: deps.database };
@@ -42,17 +43,16 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
     return newCasesSince(ctx, who.agency, { ...filters, cursor: undefined }, who.username, sinceMs);
   });
 
-  /** The case if the caller's agency may read it; audits a refusal. `act` also requires own jurisdiction. */
+  /** The case if the caller's agency may read it; a hidden case is audited and answers as a missing one. */
   async function caseFor(
     request: FastifyRequest,
     who: Principal,
     act: boolean,
     looked?: CaseLookup,
-  ): Promise<{ access: 'own' | 'shared'; row: CaseRow }> {
+  ): Promise<{ access: 'own'; row: CaseRow }> {
     const { id } = parse(caseIdSchema, request.params);
     const found = looked ?? (await lookupCase(deps.client, deps.database, who.agency, id));
-    if (found.kind === 'missing') throw new HttpError('NOT_FOUND', 'no such case');
-    if (found.kind === 'denied') {
+    if (found.kind === 'hidden') {
       await deps.audit.append({
         actor: who.username,
         agency: who.agency,
@@ -60,17 +60,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
         caseId: id,
         details: { route: request.routeOptions.url },
       });
-      throw new HttpError(
-        'FORBIDDEN',
-        `this case is outside ${who.agency}'s jurisdiction and not shared with it`,
-      );
     }
-    if (act && found.access !== 'own') {
-      throw new HttpError(
-        'FORBIDDEN',
-        `a case shared with ${who.agency} is read-only; its own agency acts on it`,
-      );
-    }
+    if (found.kind !== 'found') throw new HttpError('NOT_FOUND', 'no such case');
     return found;
   }
 
@@ -78,7 +69,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
     const who = principalOf(request);
     const { id } = parse(caseIdSchema, request.params);
     const looked = await lookupCase(deps.client, deps.database, who.agency, id);
-    if (looked.kind !== 'found' || looked.access !== 'own') {
+    if (looked.kind !== 'found') {
       // A case a partner shared with this agency: built only from what the partner sent (received_cases),
       // never from a local decision of the same id (docs/sharing.md §5).
       const received = await receivedCase(ctx, who.agency, id);
@@ -128,7 +119,13 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ReviewDeps) {
     const who = principalOf(request);
     const { row } = await caseFor(request, who, true);
     const body = parse(dispositionBodySchema, request.body);
-    return deps.actions.dispose(who, row, body);
+    try {
+      return await deps.actions.dispose(who, row, body);
+    } catch (err) {
+      if (err instanceof ActionRefused)
+        throw new HttpError(err.status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', err.message);
+      throw err;
+    }
   });
 
   app.get('/api/assignees', { config: { permission: 'case.assign.others' } }, async (request) => {

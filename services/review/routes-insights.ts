@@ -4,10 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import { queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
-import { visibleTo } from './access.ts';
-import { parse, principalOf, type ReviewDeps } from './app.ts';
 import { buildDashboard } from './dashboard.ts';
 import { dashboardQuerySchema, labelsQuerySchema } from './request-schemas.ts';
+import { parse, principalOf, type ReviewDeps } from './route-support.ts';
+import { visibleTo } from './visibility.ts';
 
 interface LabelRow {
   messageId: string;

@@ -6,9 +6,9 @@
 // per database). Guarantees: every route declares its access; errors keep the app's body shape.
 import type { FastifyInstance } from 'fastify';
 import { registerSharingRoutes } from '../sharing/routes.ts';
-import { parse, principalOf, type ReviewDeps } from './app.ts';
 import { receivedCases } from './received.ts';
 import { queueQuerySchema } from './request-schemas.ts';
+import { parse, principalOf, type ReviewDeps } from './route-support.ts';
 
 /** Roles of the receiving agency that may report what they did with a received case. */
 export const OUTCOME_ROLES = ['officer', 'supervisor', 'liaison'] as const;

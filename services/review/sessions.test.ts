@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createLoginThrottle } from './login-throttle.ts';
 import { createMemorySessionStore } from './sessions.ts';
 
 const principal = { username: 'u', displayName: 'U', role: 'officer', agency: 'CBSA' } as const;
@@ -29,20 +28,5 @@ describe('sessions', () => {
     const d = await store.create(principal);
     expect(await store.destroyForUser('u')).toBeGreaterThanOrEqual(1);
     expect(await store.get(d.id)).toBeNull();
-  });
-});
-
-describe('login throttle', () => {
-  it('locks a name after 5 failures and an address after 20, for the window', () => {
-    const clock = fakeClock();
-    const t = createLoginThrottle({ clock, windowMs: 60_000 });
-    for (let i = 0; i < 5; i++) t.recordFailure('1.1.1.1', 'alice');
-    expect(t.retryAfter('1.1.1.1', 'alice')).toBe(60);
-    expect(t.retryAfter('1.1.1.1', 'bob')).toBe(0);
-    for (let i = 0; i < 15; i++) t.recordFailure('1.1.1.1', `user${i}`);
-    expect(t.retryAfter('1.1.1.1', 'bob')).toBeGreaterThan(0);
-    expect(t.retryAfter('2.2.2.2', 'bob')).toBe(0);
-    clock.advance(60_001);
-    expect(t.retryAfter('1.1.1.1', 'alice')).toBe(0);
   });
 });

@@ -57,6 +57,7 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     database: config.CLICKHOUSE_DATABASE,
     batchRows: config.SINK_BATCH_ROWS,
     flushMs: config.SINK_FLUSH_MS,
+    feedCountry: config.FEED_COUNTRY,
   });
   const ops = buildOpsApp({ registry: metrics.registry, isReady: pipeline.isReady });
   const stop = async () => {

@@ -117,6 +117,7 @@ export function decide(
     substances: facts.substances,
     topFeatures: topFeatures(prediction, policy.topFeatures),
     ...(selected ? { randomSelection: true } : {}),
+    screening: 'COMPLETE',
   };
 }
 

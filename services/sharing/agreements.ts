@@ -22,6 +22,13 @@ const partySchema = z
     country: countryCode,
     contact: z.string().min(1).max(500).optional().describe('point of contact the partner may use'),
     since: z.iso.date().describe('first day the identity is valid (its STIX created timestamp)'),
+    stixIdentity: z
+      .string()
+      .regex(
+        /^identity--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        'expected identity--<a random UUIDv4>, generated once for the agency',
+      )
+      .describe("the agency's STIX identity id, the same in every package it sends"),
   })
   .strict();
 

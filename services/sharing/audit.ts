@@ -18,6 +18,8 @@ export interface AuditSink {
 
 /** Every action sharing audits (docs/sharing.md lists them). */
 export const SHARING_AUDIT_ACTIONS = [
+  'sharing.preview',
+  'sharing.preview.denied',
   'sharing.share',
   'sharing.update',
   'sharing.revoke',

@@ -40,6 +40,8 @@ describe('the case document', () => {
         'consignment.parties.shipper.phone',
         'consignment.parties.shipper.email',
         'consignment.parties.consignee.phone',
+        // A phone number in clear in a rule explanation (unredacted document): refused too.
+        'assessment.ruleHits[1].explanation',
       ],
     });
   });

@@ -2,10 +2,12 @@
 // catalogue of its field paths, the agreement's allow-list applied to it, and the receiver's check.
 // Reads: a validated report and its decision. Writes: nothing.
 // Guarantees: only leaves whose path the allow-list names leave; natural persons and contact data
-// are pseudonymised first and their clear values scrubbed from every free text that leaves; the
-// same walk, run by the receiver, finds any field the agreement does not allow.
+// are pseudonymised first, their clear values scrubbed from every free text that leaves, and what is
+// left of names and addresses screened out word by word (free-text.ts); the same walk, run by the
+// receiver, finds any field the agreement does not allow and contact data in clear in free text.
 import type { Decision } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
+import { personalTerms, screenCase } from './free-text.ts';
 import { isNaturalPerson, PSEUDONYM, type PseudonymKind, pseudonym } from './pseudonymise.ts';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -362,11 +364,16 @@ function hasPath(doc: Json, path: string): boolean {
 export function redactCase(doc: JsonObject, policy: FieldPolicy, secret: Buffer): RedactedCase {
   const work = structuredClone(doc);
   const withheld: string[] = [];
+  const terms = personalTerms(isObject(work.consignment) ? work.consignment.parties : undefined);
   const { pseudonymised, replacements } = pseudonymiseParties(work, secret, withheld);
   replacements.sort((a, b) => b[0].length - a[0].length);
-  const scrubbed = scrub(
-    work,
-    replacements.filter(([clear]) => clear.trim().length >= 4),
+  // Exact values become their pseudonyms; then every word left that could single a person out goes.
+  const scrubbed = screenCase(
+    scrub(
+      work,
+      replacements.filter(([clear]) => clear.trim().length >= 4),
+    ) as JsonObject,
+    terms,
   ) as JsonObject;
   if (policy.goodsLines === 'flagged') selectGoodsLines(scrubbed, withheld);
   const patterns = policy.fields.map(parseFieldPath);
@@ -387,6 +394,8 @@ export interface FieldViolations {
   clearPersonal: string[];
 }
 
+const CLEAR_CONTACT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}|\+\d[\d\s().-]{6,}\d/u;
+
 /** The receiver's check of a shared case against its own copy of the agreement. */
 export function checkSharedCase(shared: Json, fields: readonly string[]): FieldViolations {
   const patterns = fields.map(parseFieldPath);
@@ -395,7 +404,11 @@ export function checkSharedCase(shared: Json, fields: readonly string[]): FieldV
     if (isLeaf(t)) {
       if (!leafMatches(value, t)) v.unexpected.push(concrete);
       else if (!allowedBy(patterns, tokens)) v.disallowed.push(concrete);
-      else if (
+      else if (tokens[1] !== 'parties' && typeof value === 'string' && CLEAR_CONTACT.test(value)) {
+        // The sender screens free text (free-text.ts); an e-mail address or international phone
+        // number still in it means a sender that does not, and the package breaks the agreement.
+        v.clearPersonal.push(concrete);
+      } else if (
         tokens[1] === 'parties' &&
         (tokens[3] === 'phone' || tokens[3] === 'email') &&
         !PSEUDONYM.test(String(value))

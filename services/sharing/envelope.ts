@@ -1,7 +1,7 @@
 // The signed envelope that travels (Kafka message value, or an offline file): the bundle, its
 // Ed25519 signature and a routing header. Reads: nothing. Writes: nothing.
 // Guarantees: only the bundle is signed, so every header field is also inside the signed bundle
-// (x_sharing) and the receiver refuses a header that disagrees (ENVELOPE_MISMATCH); a package built
+// (the extension's `sharing`) and the receiver refuses a header that disagrees (ENVELOPE_MISMATCH); a package built
 // here is validated against the STIX schemas before it is signed, so an invalid one never leaves.
 import { z } from 'zod';
 import { agencyIdSchema } from './agreements.ts';

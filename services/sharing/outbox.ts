@@ -60,6 +60,7 @@ export function identityOf(a: Agreement, agency: string): AgencyIdentity {
   const p = a.parties[agency]!;
   return {
     agency,
+    id: p.stixIdentity,
     name: p.name,
     ...(p.contact === undefined ? {} : { contact: p.contact }),
     since: `${p.since}T00:00:00.000Z`,

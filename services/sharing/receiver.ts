@@ -7,9 +7,9 @@
 import type { Logger } from '../common/logger.ts';
 import type { Agreement, AgreementSet } from './agreements.ts';
 import { type AuditSink, RECEIVER_ACTOR } from './audit.ts';
-import { parseCaseId } from './ids.ts';
+import { parseCaseId, uuidv5 } from './ids.ts';
 import { type Channel, identityOf, type Outbox, type SentPackage, termsOf } from './outbox.ts';
-import type { PackageKind, ReceiptPackage, SharingPackage } from './stix-package.ts';
+import { freshIds, type PackageKind, type ReceiptPackage, type SharingPackage } from './stix-package.ts';
 import { expectedShareId } from './stix-parse.ts';
 import type { StixValidator } from './stix-validate.ts';
 import type { SharingStore } from './store.ts';
@@ -67,6 +67,7 @@ export function createReceiver(o: {
   ): Promise<SentPackage> {
     const tlp = atLeastAsStrict(pkg.terms.tlp, a.tlp) ? pkg.terms.tlp : a.tlp;
     const receipt: ReceiptPackage = {
+      ids: freshIds('RECEIPT', { previous: pkg.ids }),
       kind: 'RECEIPT',
       shareId: pkg.shareId,
       caseId: pkg.caseId,
@@ -91,6 +92,30 @@ export function createReceiver(o: {
       messageId: parseCaseId(pkg.caseId)?.messageId ?? '',
       details: { status, forKind: pkg.kind, ...(reason === undefined ? {} : { reason }) },
     });
+  }
+
+  /** A stand-in package from a claimed header, only to address a REJECTED receipt to its sender. */
+  function fromHeader(c: Rejection['claimed'], sha256: string | undefined): SharingPackage | undefined {
+    const a = o.agreements.forPartner(c.sender);
+    if (a === undefined || c.recipient !== me) return undefined;
+    const kind = isCaseKind(c.kind as PackageKind) ? (c.kind as 'CASE' | 'UPDATE' | 'REVOKE') : 'CASE';
+    const caseId = parseCaseId(c.caseId) === undefined ? `${c.sender}:unreadable` : c.caseId;
+    const shareId =
+      expectedShareId({ caseId, sender: c.sender, recipient: me, kind }) ??
+      uuidv5(`unreadable/${c.sender}/${sha256 ?? ''}`);
+    // Only the fields reply() reads; never stored or parsed as a package.
+    return {
+      ids: { bundle: '', statement: '', notes: [] },
+      kind,
+      shareId,
+      caseId,
+      version: c.version > 0 ? c.version : 1,
+      sender: c.sender,
+      recipient: me,
+      issuedAt: '',
+      terms: termsOf(a, a.tlp),
+      senderIdentity: identityOf(a, c.sender),
+    } as unknown as SharingPackage;
   }
 
   async function reject(
@@ -138,7 +163,9 @@ export function createReceiver(o: {
     );
     const replies: SentPackage[] = [];
     // Tell the partner only what it can trust us on: its signature verified and the share id is its own.
-    const pkg = r.pkg;
+    // A package that authenticated but could not be read is answered from its (unsigned) header, so
+    // the authenticated sender still learns why (a receipt for every authenticated package).
+    const pkg = r.pkg ?? (r.authenticated ? fromHeader(c, r.bundleSha256) : undefined);
     const a = pkg === undefined ? undefined : o.agreements.forPartner(pkg.sender);
     if (
       r.authenticated &&
@@ -147,7 +174,7 @@ export function createReceiver(o: {
       r.bundleId !== undefined &&
       r.bundleSha256 !== undefined &&
       isCaseKind(pkg.kind) &&
-      expectedShareId(pkg) === pkg.shareId
+      (r.pkg === undefined || expectedShareId(pkg) === pkg.shareId)
     ) {
       replies.push(
         await reply(
@@ -186,7 +213,7 @@ export function createReceiver(o: {
     if (await o.store.seenInbound(bundleId, bundleSha256)) {
       return { status: 'duplicate', kind: pkg.kind, shareId: pkg.shareId, replies: [] };
     }
-    const refuse = (reason: 'STALE_VERSION' | 'UNKNOWN_SHARE', detail: string) =>
+    const refuse = (reason: 'STALE_VERSION' | 'UNKNOWN_SHARE' | 'SHARE_REVOKED', detail: string) =>
       reject(
         {
           reason,
@@ -291,6 +318,9 @@ export function createReceiver(o: {
           return refuse('UNKNOWN_SHARE', `${me} sent no share ${pkg.shareId} to ${pkg.sender}`);
         }
         messageId = sent.messageId;
+        if (pkg.kind === 'OUTCOME' && sent.kind === 'REVOKE') {
+          return refuse('SHARE_REVOKED', `share ${pkg.shareId} was revoked; its outcome is not a label`);
+        }
         if (pkg.kind === 'RECEIPT') {
           status = pkg.receipt.status;
           detail = pkg.receipt.reason ?? '';

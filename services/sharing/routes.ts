@@ -175,13 +175,12 @@ export async function registerSharingRoutes<
 
   app.post('/api/sharing/preview', liaison, (request: RequestParts, reply) =>
     answerWith(reply, 200, async () => {
-      const { service } = user(request, LIAISON);
+      const { user: u, service } = user(request, LIAISON);
       const body = parse(previewBodySchema, request.body);
-      const previews = await service.previewShare(
-        body.messageIds,
-        body.partner,
-        body.tlp ? { tlp: body.tlp } : {},
-      );
+      const previews = await service.previewShare(body.messageIds, body.partner, {
+        actor: u.username,
+        ...(body.tlp ? { tlp: body.tlp } : {}),
+      });
       return { previews };
     }),
   );

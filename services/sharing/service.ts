@@ -16,7 +16,10 @@ import { createReceiver, type InboundResult } from './receiver.ts';
 import { canonicalJson, type SigningKey, sha256Hex } from './signing.ts';
 import {
   buildBundle,
+  freshIds,
+  noteCount,
   type OutcomeDisposition,
+  type PackageIds,
   type PackageTerms,
   type SharingPackage,
   type StixBundle,
@@ -85,7 +88,12 @@ export interface SharingService {
   partners(): PartnerInfo[];
   readonly keyId: string;
   readonly inboundTopic: string;
-  previewShare(messageIds: readonly string[], partner: string, opts?: { tlp?: Tlp }): Promise<SharePreview[]>;
+  /** What would leave; audited (`sharing.preview`) as `actor`, one entry per case. */
+  previewShare(
+    messageIds: readonly string[],
+    partner: string,
+    opts: { actor: string; tlp?: Tlp },
+  ): Promise<SharePreview[]>;
   share(
     messageIds: readonly string[],
     partner: string,
@@ -120,7 +128,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
   const log = opts.logger.child({ component: 'sharing' });
   const clock = opts.clock ?? (() => new Date());
   const validator = opts.validator ?? createStixValidator();
-  const store: SharingStore = createSharingStore(opts.clickhouse, opts.database);
+  const store: SharingStore = createSharingStore(opts.clickhouse, opts.database, opts.agencyId);
   const transport: KafkaTransport = createKafkaTransport(me, opts.kafka, log);
   const outbox = createOutbox({
     me,
@@ -166,7 +174,9 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     if (unique.length === 0) throw new SharingError('CASE_NOT_FOUND', 'no case given');
     const cases = await store.loadCases(unique);
     const missing = unique.filter((id) => !cases.has(id));
-    if (missing.length > 0) throw new SharingError('CASE_NOT_FOUND', `no decision for ${missing.join(', ')}`);
+    // A case outside the agency's rule reads as missing: the answer must not reveal that it exists.
+    if (missing.length > 0)
+      throw new SharingError('CASE_NOT_FOUND', `${me} has no case ${missing.join(', ')}`);
     const secret = opts.agreements.secretFor(a.id);
     return new Map(
       unique.map((id) => [
@@ -186,8 +196,10 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     version: number,
     now: Date,
     firstSharedAt: string,
+    previous?: PackageIds,
   ): SharingPackage {
     return {
+      ids: freshIds(kind, { notes: noteCount(r.case), ...(previous === undefined ? {} : { previous }) }),
       kind,
       shareId: shareIdFor(me, partner, messageId),
       caseId: caseIdFor(me, messageId),
@@ -210,7 +222,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     const first = parseBundle((JSON.parse(prev.envelopeJson) as Envelope).bundle);
     if (first.kind !== 'CASE' && first.kind !== 'UPDATE')
       throw new Error(`share ${shareId}: unexpected ${first.kind}`);
-    return { prev, firstSharedAt: first.firstSharedAt };
+    return { prev, firstSharedAt: first.firstSharedAt, ids: first.ids };
   }
 
   return {
@@ -235,8 +247,32 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
 
     async previewShare(messageIds, partner, o) {
       const a = agreementWith(partner);
-      const tlp = chooseTlp(a, o?.tlp);
-      const redacted = await redactedCases(messageIds, a);
+      const tlp = chooseTlp(a, o.tlp);
+      let redacted: Map<string, RedactedCase>;
+      try {
+        redacted = await redactedCases(messageIds, a);
+      } catch (err) {
+        await opts.audit.append({
+          actor: o.actor,
+          agency: me,
+          action: 'sharing.preview.denied',
+          details: {
+            partner,
+            messageIds: [...messageIds],
+            reason: err instanceof SharingError ? err.code : 'error',
+          },
+        });
+        throw err;
+      }
+      for (const [messageId, r] of redacted) {
+        await opts.audit.append({
+          actor: o.actor,
+          agency: me,
+          action: 'sharing.preview',
+          caseId: messageId,
+          details: { partner, tlp, withheld: r.withheld, pseudonymised: r.pseudonymised },
+        });
+      }
       const now = clock();
       return [...redacted].map(([messageId, r]) => {
         const pkg = casePackage('CASE', messageId, partner, a, tlp, r, 1, now, now.toISOString());
@@ -300,7 +336,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     },
 
     async update(shareId, o) {
-      const { prev, firstSharedAt } = await liveOutgoing(shareId);
+      const { prev, firstSharedAt, ids } = await liveOutgoing(shareId);
       const a = agreementWith(prev.recipient);
       const tlp = chooseTlp(a, o.tlp, prev.tlp as Tlp);
       const r = (await redactedCases([prev.messageId], a)).get(prev.messageId)!;
@@ -314,6 +350,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
         prev.version + 1,
         clock(),
         firstSharedAt,
+        ids,
       );
       return dispatch(pkg, {
         actor: o.actor,
@@ -325,9 +362,10 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     },
 
     async revoke(shareId, o) {
-      const { prev, firstSharedAt } = await liveOutgoing(shareId);
+      const { prev, firstSharedAt, ids } = await liveOutgoing(shareId);
       const a = agreementWith(prev.recipient);
       const pkg: SharingPackage = {
+        ids: freshIds('REVOKE', { previous: ids }),
         kind: 'REVOKE',
         shareId,
         caseId: prev.caseId,
@@ -353,9 +391,21 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       const held = await store.received(o.shareId);
       if (held === undefined)
         throw new SharingError('SHARE_NOT_FOUND', `${me} received no share ${o.shareId}`);
+      if (held.revoked || held.kind === 'REVOKE')
+        throw new SharingError(
+          'SHARE_REVOKED',
+          `share ${o.shareId} was revoked; no outcome is reported for it`,
+        );
       const a = agreementWith(held.fromAgency);
       const now = clock();
+      let previous: PackageIds | undefined;
+      try {
+        previous = parseBundle((JSON.parse(held.envelopeJson) as Envelope).bundle).ids;
+      } catch {
+        // The held copy was verified on receipt; without it the outcome refers to our identity only.
+      }
       const pkg: SharingPackage = {
+        ids: freshIds('OUTCOME', previous === undefined ? {} : { previous }),
         kind: 'OUTCOME',
         shareId: held.shareId,
         caseId: held.caseId,

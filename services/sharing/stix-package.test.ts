@@ -4,9 +4,9 @@ import { shareIdFor } from './ids.ts';
 import { canonicalJson } from './signing.ts';
 import {
   buildBundle,
-  CONSIGNMENT_EXTENSION_ID,
-  consignmentIdFor,
-  reportIdFor,
+  freshIds,
+  noteCount,
+  SHARING_EXTENSION_ID,
   type SharingPackage,
   type StixObject,
 } from './stix-package.ts';
@@ -36,6 +36,7 @@ const common = {
   },
   senderIdentity: {
     agency: 'CBSA',
+    id: 'identity--a51ff3e3-2a3d-4a2b-8f3e-93582952d384',
     name: 'Canada Border Services Agency',
     contact: 'desk',
     since: '2026-01-01T00:00:00.000Z',
@@ -45,12 +46,19 @@ const back = {
   ...common,
   sender: 'CBIC',
   recipient: 'CBSA',
-  senderIdentity: { agency: 'CBIC', name: 'CBIC', since: '2026-01-01T00:00:00.000Z' },
+  senderIdentity: {
+    agency: 'CBIC',
+    id: 'identity--434b253b-c077-4e9e-8f8f-98193528ede7',
+    name: 'CBIC',
+    since: '2026-01-01T00:00:00.000Z',
+  },
 };
 
+const caseIds = freshIds('CASE', { notes: noteCount(redacted.case) });
 const packages: SharingPackage[] = [
   {
     ...common,
+    ids: caseIds,
     kind: 'CASE',
     version: 1,
     issuedAt: '2026-06-01T10:00:00.000Z',
@@ -60,6 +68,7 @@ const packages: SharingPackage[] = [
   },
   {
     ...common,
+    ids: freshIds('UPDATE', { previous: caseIds, notes: noteCount(redacted.case) }),
     kind: 'UPDATE',
     version: 2,
     issuedAt: '2026-06-02T10:00:00.000Z',
@@ -69,6 +78,7 @@ const packages: SharingPackage[] = [
   },
   {
     ...common,
+    ids: freshIds('REVOKE', { previous: caseIds }),
     kind: 'REVOKE',
     version: 3,
     issuedAt: '2026-06-03T10:00:00.000Z',
@@ -77,6 +87,7 @@ const packages: SharingPackage[] = [
   },
   {
     ...back,
+    ids: freshIds('RECEIPT', { previous: caseIds }),
     kind: 'RECEIPT',
     version: 1,
     issuedAt: '2026-06-01T10:00:05.000Z',
@@ -89,6 +100,7 @@ const packages: SharingPackage[] = [
   },
   {
     ...back,
+    ids: freshIds('RECEIPT'),
     kind: 'RECEIPT',
     version: 2,
     issuedAt: '2026-06-02T10:00:05.000Z',
@@ -102,6 +114,7 @@ const packages: SharingPackage[] = [
   },
   {
     ...back,
+    ids: freshIds('OUTCOME', { previous: caseIds }),
     kind: 'OUTCOME',
     version: 1,
     issuedAt: '2026-06-05T10:00:00.000Z',
@@ -142,20 +155,26 @@ describe('STIX 2.1 packages', () => {
       expect(refs.length, String(o.id)).toBeGreaterThan(0);
       for (const ref of refs) expect(ids.has(ref), `${String(o.id)} → ${ref}`).toBe(true);
     }
-    const consignment = bundle.objects.find((o) => o.id === consignmentIdFor(shareId))!;
-    expect(consignment.object_marking_refs).toEqual([TLP_MARKING_IDS['AMBER+STRICT'], statement.id]);
-    expect(consignment.extensions).toEqual({ [CONSIGNMENT_EXTENSION_ID]: { extension_type: 'new-sdo' } });
-    expect(bundle.objects.find((o) => o.id === CONSIGNMENT_EXTENSION_ID)).toMatchObject({
-      extension_types: ['new-sdo'],
+    const report = bundle.objects.find((o) => o.id === caseIds.report)!;
+    expect(report.object_marking_refs).toEqual([TLP_MARKING_IDS['AMBER+STRICT'], statement.id]);
+    const ext = (report.extensions as Record<string, Record<string, unknown>>)[SHARING_EXTENSION_ID]!;
+    expect(ext.extension_type).toBe('property-extension');
+    expect(ext.consignment).toMatchObject({ consignment_id: expect.any(String) });
+    expect(bundle.objects.find((o) => o.id === SHARING_EXTENSION_ID)).toMatchObject({
+      extension_types: ['property-extension'],
     });
   });
 
   it('keeps object ids across versions, so an update replaces what the partner holds', () => {
     const [v1, v2] = [buildBundle(packages[0]!), buildBundle(packages[1]!)];
-    const ids = (b: { objects: StixObject[] }) => b.objects.map((o) => o.id);
+    // Same report, consignment and notes; a new bundle and a new statement marking (both UUIDv4).
+    const ids = (b: { objects: StixObject[] }) =>
+      b.objects
+        .filter((o) => o.type !== 'marking-definition' || o.definition_type !== 'statement')
+        .map((o) => o.id);
     expect(ids(v2)).toEqual(ids(v1));
     expect(v2.id).not.toBe(v1.id);
-    const report = (b: { objects: StixObject[] }) => b.objects.find((o) => o.id === reportIdFor(shareId))!;
+    const report = (b: { objects: StixObject[] }) => b.objects.find((o) => o.id === caseIds.report)!;
     expect(report(v2).created).toBe(report(v1).created);
     expect(report(v2).modified).toBe('2026-06-02T10:00:00.000Z');
     expect(report(buildBundle(packages[2]!))).toMatchObject({ revoked: true, created: report(v1).created });
@@ -175,21 +194,37 @@ describe('STIX 2.1 packages', () => {
     );
     expect(notes[3]!.content).toBe('NPP; CAS 39742-60-4; listed in UN-1988-TABLE-I; matched by CAS.');
     const report = bundle.objects.find((o) => o.type === 'report')!;
-    expect(report.x_terms).toMatchObject({ tlp: 'AMBER+STRICT', retention_days: 365, onward_sharing: false });
+    const ext = (report.extensions as Record<string, { terms: unknown }>)[SHARING_EXTENSION_ID]!;
+    expect(ext.terms).toMatchObject({ tlp: 'AMBER+STRICT', retention_days: 365, onward_sharing: false });
+  });
+
+  it('gives every SDO, marking and bundle a UUIDv4 id, and puts no custom property outside an extension', () => {
+    const v4 = /^[a-z0-9-]+--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const p of packages) {
+      const bundle = buildBundle(p);
+      expect(bundle.id).toMatch(v4);
+      for (const o of bundle.objects) {
+        expect(String(o.id), `${p.kind} ${String(o.id)}`).toMatch(v4);
+        const custom = Object.keys(o).filter((k) => k.startsWith('x_'));
+        expect(custom, `${p.kind} ${String(o.id)}`).toEqual([]);
+      }
+    }
+    const other = freshIds('CASE', { notes: 2 });
+    expect(other.report).not.toBe(caseIds.report);
   });
 });
 
 describe('the OASIS bundle schema', () => {
-  it('upstream rejects any bundle with a note, an extension-definition or a custom SDO: the defects the patch fixes', () => {
+  it('upstream rejects any bundle with a note or an extension-definition: the defects the patch fixes', () => {
     const bundle = buildBundle(packages[0]!);
     const { unpatchedBundle } = validator.schemas;
     expect(unpatchedBundle(bundle)).toBe(false);
-    // Object by object, exactly the objects upstream forgot to list and the custom SDO fail upstream...
+    // Object by object, exactly the objects upstream forgot to list fail upstream...
     const failing = bundle.objects
       .filter((o) => !unpatchedBundle({ type: 'bundle', id: bundle.id, objects: [o] }))
       .map((o) => o.type);
-    expect([...new Set(failing)]).toEqual(['extension-definition', 'x-customs-consignment', 'note']);
-    // ...while each of them passes its own OASIS schema (note.json, extension-definition.json, core.json).
+    expect([...new Set(failing)]).toEqual(['extension-definition', 'note']);
+    // ...while each of them passes its own OASIS schema (note.json, extension-definition.json).
     expect(validator.validateBundle(bundle)).toEqual([]);
     // ...and a minimal custom SDO fails too, so no producer could pass: not a problem of ours.
     const minimal = {
@@ -218,7 +253,11 @@ describe('the OASIS bundle schema', () => {
     marking.name = 'TLP:AMBER';
     expect(validator.validateBundle(badTlp).join()).toMatch(/TLP 2.0 marking extension schema/);
     const extra = structuredClone(bundle);
-    extra.objects.find((o) => o.type === 'x-customs-consignment')!.secret_field = 'x';
-    expect(validator.validateBundle(extra).join()).toMatch(/x-customs-consignment.schema.json/);
+    const report = extra.objects.find((o) => o.type === 'report')!;
+    const ext = (report.extensions as Record<string, { consignment: Record<string, unknown> }>)[
+      SHARING_EXTENSION_ID
+    ]!;
+    ext.consignment.secret_field = 'x';
+    expect(validator.validateBundle(extra).join()).toMatch(/precursor-risk-sharing.schema.json/);
   });
 });

@@ -1,10 +1,14 @@
 // A sharing package as a STIX 2.1 bundle (stix-parse.ts goes back). Reads: nothing. Writes: nothing.
-// Guarantees: `buildBundle` is a pure function of the package (deterministic ids, no clock); the
-// receiver accepts a bundle only when rebuilding it from what it parsed gives the same canonical
-// JSON, so nothing the format does not define (an extra object, property or marking) can ride along.
+// Guarantees: strict STIX 2.1 — every SDO, SMO and bundle id is a random UUIDv4 chosen when the
+// package is made (`freshIds`; an UPDATE or REVOKE keeps the ids of the objects it replaces), and
+// every property STIX does not define — the consignment included — sits in one property extension
+// (SHARING_EXTENSION_ID), described by an extension-definition in every bundle, with its JSON schema
+// committed beside this file (precursor-risk-sharing.schema.json, consignment.schema.json). `buildBundle` is a pure function of the package (ids and
+// times are in it); the receiver accepts a bundle only when rebuilding it from what it parsed gives
+// the same canonical JSON, so nothing the format does not define can ride along.
+import { randomUUID } from 'node:crypto';
 import { DISPOSITIONS, type Disposition } from '../review/request-schemas.ts';
 import type { Json, JsonObject } from './case-fields.ts';
-import { stixId } from './ids.ts';
 import { TLP_MARKING_IDS, type Tlp, tlpMarkingDefinition } from './tlp.ts';
 
 export const PACKAGE_KINDS = ['CASE', 'UPDATE', 'REVOKE', 'RECEIPT', 'OUTCOME'] as const;
@@ -20,11 +24,11 @@ export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 export const OUTCOME_DISPOSITIONS = DISPOSITIONS;
 export type OutcomeDisposition = Disposition;
 
-export const CONSIGNMENT_TYPE = 'x-customs-consignment';
-export const CONSIGNMENT_EXTENSION_ID = 'extension-definition--3ab1b31f-c08f-5ede-8298-86333fef76bb';
-export const FORMAT_VERSION = '1.0.0';
-const FORMAT_CREATED = '2026-11-22T00:00:00.000Z';
-const FORMAT_MAINTAINER_ID = stixId('identity', 'precursor-risk-sharing-format');
+/** Fixed UUIDv4s, generated once for this format (2.0.0) and never reused for anything else. */
+export const SHARING_EXTENSION_ID = 'extension-definition--ead69445-78e1-4492-ad9e-c8fbf02c1686';
+const FORMAT_MAINTAINER_ID = 'identity--9879350d-54d5-4ea4-8d4e-ca484ed5e77e';
+export const FORMAT_VERSION = '2.0.0';
+const FORMAT_CREATED = '2026-12-07T00:00:00.000Z';
 const SPEC = '2.1';
 
 export interface PackageTerms {
@@ -39,13 +43,27 @@ export interface PackageTerms {
 
 export interface AgencyIdentity {
   agency: string;
+  /** The agency's STIX identity id (a UUIDv4 the agreement fixes for it). */
+  id: string;
   name: string;
   contact?: string;
   /** ISO timestamp (ms): `created` of the STIX identity. */
   since: string;
 }
 
+/** The STIX ids of one package: random UUIDv4s (see freshIds), carried so the bundle can be rebuilt. */
+export interface PackageIds {
+  bundle: string;
+  /** The statement marking with the agreement's handling terms. */
+  statement: string;
+  /** The share's report: the primary object of CASE/UPDATE/REVOKE; what a RECEIPT/OUTCOME refers to (if known). */
+  report?: string;
+  /** CASE/UPDATE: the notes in order (assessment, rule hits, substances); RECEIPT/OUTCOME: [the note]. */
+  notes: string[];
+}
+
 interface Common {
+  ids: PackageIds;
   shareId: string;
   caseId: string;
   version: number;
@@ -112,18 +130,56 @@ function mapKeys(value: Json, f: (k: string) => string): Json {
 const snakeKeys = (v: JsonObject) => mapKeys(v, camelToSnake) as JsonObject;
 export const camelKeys = (v: JsonObject) => mapKeys(v, snakeToCamel) as JsonObject;
 
-/** Top-level case fields that sit beside the consignment's own on the x-customs-consignment object. */
+/** Top-level case fields that sit beside the consignment's own in the extension's `consignment`. */
 export const DOCUMENT_FIELDS = ['documentType', 'filedAt', 'reportingCountry', 'sourceSystem'];
 const ASSESSMENT_LISTS = ['ruleHits', 'substances'];
 
-export const identityIdFor = (agency: string) => stixId('identity', 'agency', agency);
-export const reportIdFor = (shareId: string) => stixId('report', shareId);
-export const consignmentIdFor = (shareId: string) => stixId(CONSIGNMENT_TYPE, shareId);
+/** A new random STIX id (UUIDv4, as STIX 2.1 §2.9 asks for every SDO, SRO, SMO and bundle). */
+export const newStixId = (type: string) => `${type}--${randomUUID()}`;
 
-export function bundleIdFor(pkg: SharingPackage): string {
-  return pkg.kind === 'RECEIPT'
-    ? stixId('bundle', pkg.shareId, pkg.kind, pkg.receipt.forKind, pkg.version, pkg.receipt.status)
-    : stixId('bundle', pkg.shareId, pkg.kind, pkg.version);
+/** How many notes a case becomes (assessment, then one per rule hit and per substance). */
+export function noteCount(c: JsonObject): number {
+  const a = c.assessment;
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) return 0;
+  const list = (v: Json | undefined) => (Array.isArray(v) ? v.length : 0);
+  const scalars = Object.keys(a).filter((k) => !ASSESSMENT_LISTS.includes(k)).length;
+  return (scalars > 0 ? 1 : 0) + list(a.ruleHits) + list(a.substances);
+}
+
+/**
+ * Ids for a new package. `previous`: the ids of the share's last CASE/UPDATE, whose report,
+ * consignment and notes (by position) an UPDATE or REVOKE keeps, so the partner's copy is replaced.
+ */
+export function freshIds(
+  kind: PackageKind,
+  opts: { previous?: PackageIds; notes?: number } = {},
+): PackageIds {
+  const prev = opts.previous;
+  const report = prev?.report ?? newStixId('report');
+  switch (kind) {
+    case 'CASE':
+    case 'UPDATE':
+      return {
+        bundle: newStixId('bundle'),
+        statement: newStixId('marking-definition'),
+        report,
+        notes: Array.from({ length: opts.notes ?? 0 }, (_, i) => prev?.notes[i] ?? newStixId('note')),
+      };
+    case 'REVOKE':
+      return {
+        bundle: newStixId('bundle'),
+        statement: newStixId('marking-definition'),
+        report,
+        notes: [],
+      };
+    default:
+      return {
+        bundle: newStixId('bundle'),
+        statement: newStixId('marking-definition'),
+        ...(prev?.report === undefined ? {} : { report: prev.report }),
+        notes: [newStixId('note')],
+      };
+  }
 }
 
 export function statementText(t: PackageTerms): string {
@@ -136,12 +192,12 @@ export function statementText(t: PackageTerms): string {
   );
 }
 
-function statementMarking(t: PackageTerms): StixObject {
+function statementMarking(t: PackageTerms, id: string): StixObject {
   const statement = statementText(t);
   return {
     type: 'marking-definition',
     spec_version: SPEC,
-    id: stixId('marking-definition', 'statement', statement),
+    id,
     created: t.effectiveFrom,
     name: `Handling terms of ${t.agreementId}`,
     definition_type: 'statement',
@@ -154,7 +210,7 @@ function identityObject(i: AgencyIdentity): StixObject {
   return {
     type: 'identity',
     spec_version: SPEC,
-    id: identityIdFor(i.agency),
+    id: i.id,
     created: i.since,
     modified: i.since,
     name: i.name,
@@ -164,6 +220,27 @@ function identityObject(i: AgencyIdentity): StixObject {
     object_marking_refs: [TLP_MARKING_IDS.CLEAR],
   };
 }
+
+const extensionDefinition = (
+  id: string,
+  name: string,
+  description: string,
+  schemaFile: string,
+  types: string[],
+): StixObject => ({
+  type: 'extension-definition',
+  spec_version: SPEC,
+  id,
+  created: FORMAT_CREATED,
+  modified: FORMAT_CREATED,
+  created_by_ref: FORMAT_MAINTAINER_ID,
+  name,
+  description,
+  schema: `JSON Schema (2020-12) ${schemaFile} in precursor-risk ${FORMAT_VERSION}; field meanings in docs/sharing.md`,
+  version: FORMAT_VERSION,
+  extension_types: types,
+  object_marking_refs: [TLP_MARKING_IDS.CLEAR],
+});
 
 const FORMAT_OBJECTS: readonly StixObject[] = [
   {
@@ -176,31 +253,22 @@ const FORMAT_OBJECTS: readonly StixObject[] = [
     identity_class: 'group',
     object_marking_refs: [TLP_MARKING_IDS.CLEAR],
   },
-  {
-    type: 'extension-definition',
-    spec_version: SPEC,
-    id: CONSIGNMENT_EXTENSION_ID,
-    created: FORMAT_CREATED,
-    modified: FORMAT_CREATED,
-    created_by_ref: FORMAT_MAINTAINER_ID,
-    name: CONSIGNMENT_TYPE,
-    description:
-      'A customs consignment (carrier manifest or customs declaration) shared between customs ' +
-      'administrations: route, dates, goods, parties, containers, payment and permits, as far as the ' +
-      'sharing agreement allows. Natural persons and contact data appear only as psn: pseudonyms.',
-    schema:
-      'JSON Schema (2020-12) services/sharing/x-customs-consignment.schema.json of precursor-risk ' +
-      `${FORMAT_VERSION}; field meanings in docs/sharing.md`,
-    version: FORMAT_VERSION,
-    extension_types: ['new-sdo'],
-    object_marking_refs: [TLP_MARKING_IDS.CLEAR],
-  },
+  extensionDefinition(
+    SHARING_EXTENSION_ID,
+    'precursor-risk-sharing',
+    'Which share, version and agreement a report or note belongs to, with the handling terms, and ' +
+      'what it carries: a revocation, a receipt, an outcome, or a case note (risk assessment, rule ' +
+      'hit, substance). Natural persons appear only as psn: pseudonyms.',
+    'services/sharing/precursor-risk-sharing.schema.json',
+    ['property-extension'],
+  ),
 ];
 
-function sharingProps(p: SharingPackage): StixObject {
+/** The property extension of the primary object: share, terms, and `more` (the kind's own part). */
+function sharingProps(p: SharingPackage, more: StixObject = {}): StixObject {
   const t = p.terms;
-  return {
-    x_sharing: {
+  return extended({
+    sharing: {
       kind: p.kind,
       share_id: p.shareId,
       case_id: p.caseId,
@@ -208,7 +276,7 @@ function sharingProps(p: SharingPackage): StixObject {
       sender: p.sender,
       recipient: p.recipient,
     },
-    x_terms: {
+    terms: {
       agreement_id: t.agreementId,
       effective_from: t.effectiveFrom,
       legal_basis: t.legalBasis,
@@ -216,20 +284,26 @@ function sharingProps(p: SharingPackage): StixObject {
       retention_days: t.retentionDays,
       onward_sharing: t.onwardSharing,
     },
-  };
+    ...more,
+  });
+}
+
+/** `{ extensions: { SHARING_EXTENSION_ID: { extension_type: 'property-extension', ...props } } }`. */
+function extended(props: StixObject): StixObject {
+  return { extensions: { [SHARING_EXTENSION_ID]: { extension_type: 'property-extension', ...props } } };
 }
 
 type Sdo = (type: string, id: string, created: string, modified: string) => StixObject;
 
 function sdoFactory(p: SharingPackage): Sdo {
-  const markings = [TLP_MARKING_IDS[p.terms.tlp], statementMarking(p.terms).id as string];
+  const markings = [TLP_MARKING_IDS[p.terms.tlp], p.ids.statement];
   return (type, id, created, modified) => ({
     type,
     spec_version: SPEC,
     id,
     created,
     modified,
-    created_by_ref: identityIdFor(p.sender),
+    created_by_ref: p.senderIdentity.id,
     object_marking_refs: markings,
   });
 }
@@ -257,7 +331,7 @@ function assessmentNote(sdo: Sdo, id: string, created: string, modified: string,
       'Risk assessment.',
     ),
     object_refs: [ref],
-    x_assessment: snakeKeys(a),
+    ...extended({ assessment: snakeKeys(a) }),
   };
 }
 
@@ -272,7 +346,7 @@ function ruleHitNote(sdo: Sdo, id: string, created: string, modified: string, hi
           : `Rule ${str(hit.ruleId)} matched.`
         : String(hit.explanation),
     object_refs: [ref],
-    x_rule_hit: snakeKeys(hit),
+    ...extended({ rule_hit: snakeKeys(hit) }),
   };
 }
 
@@ -290,7 +364,7 @@ function substanceNote(sdo: Sdo, id: string, created: string, modified: string, 
       'Substance identified.',
     ),
     object_refs: [ref],
-    x_substance: snakeKeys(s),
+    ...extended({ substance: snakeKeys(s) }),
   };
 }
 
@@ -298,51 +372,46 @@ function caseObjects(p: CasePackage, sdo: Sdo): StixObject[] {
   const { consignment, assessment, ...rest } = p.case;
   const created = p.firstSharedAt;
   const modified = p.issuedAt;
-  const consignmentId = consignmentIdFor(p.shareId);
+  const reportId = p.ids.report!;
+  let n = 0;
+  const nextNote = () => p.ids.notes[n++]!;
   const fields: JsonObject = {};
   for (const k of DOCUMENT_FIELDS) if (rest[k] !== undefined) fields[k] = rest[k]!;
   if (typeof consignment === 'object' && consignment !== null && !Array.isArray(consignment)) {
     Object.assign(fields, consignment);
   }
-  const consignmentObject: StixObject = {
-    ...sdo(CONSIGNMENT_TYPE, consignmentId, created, modified),
-    extensions: { [CONSIGNMENT_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-    ...snakeKeys(fields),
-    ...(p.pseudonymised.length === 0 ? {} : { pseudonymised_paths: p.pseudonymised }),
-  };
   const notes: StixObject[] = [];
   const a = (
     typeof assessment === 'object' && assessment !== null && !Array.isArray(assessment) ? assessment : {}
   ) as JsonObject;
   const scalars = Object.fromEntries(Object.entries(a).filter(([k]) => !ASSESSMENT_LISTS.includes(k)));
   if (Object.keys(scalars).length > 0) {
-    notes.push(
-      assessmentNote(sdo, stixId('note', p.shareId, 'assessment'), created, modified, scalars, consignmentId),
-    );
+    notes.push(assessmentNote(sdo, nextNote(), created, modified, scalars, reportId));
   }
   const list = (v: Json | undefined) => (Array.isArray(v) ? (v as JsonObject[]) : []);
-  list(a.ruleHits).forEach((hit, i) => {
-    notes.push(
-      ruleHitNote(sdo, stixId('note', p.shareId, 'rule-hit', i), created, modified, hit, consignmentId),
-    );
+  list(a.ruleHits).forEach((hit) => {
+    notes.push(ruleHitNote(sdo, nextNote(), created, modified, hit, reportId));
   });
-  list(a.substances).forEach((s, i) => {
-    notes.push(
-      substanceNote(sdo, stixId('note', p.shareId, 'substance', i), created, modified, s, consignmentId),
-    );
+  list(a.substances).forEach((s) => {
+    notes.push(substanceNote(sdo, nextNote(), created, modified, s, reportId));
   });
+  // The consignment rides on the report in the property extension: a STIX tool parses it without
+  // knowing our types (a custom SDO in object_refs is refused by stix2 without allow_custom).
   const report: StixObject = {
-    ...sdo('report', reportIdFor(p.shareId), created, modified),
+    ...sdo('report', reportId, created, modified),
     name: `Precursor case ${p.caseId}`,
     description:
       `${p.kind === 'CASE' ? 'Case' : 'Update of case'} shared by ${p.sender} with ${p.recipient} ` +
       `under agreement ${p.terms.agreementId} (version ${p.version}).`,
     published: p.issuedAt,
     report_types: ['threat-report'],
-    object_refs: [consignmentId, ...notes.map((n) => n.id as string)],
-    ...sharingProps(p),
+    object_refs: notes.length > 0 ? notes.map((x) => x.id as string) : [p.senderIdentity.id],
+    ...sharingProps(p, {
+      consignment: snakeKeys(fields),
+      ...(p.pseudonymised.length === 0 ? {} : { pseudonymised_paths: p.pseudonymised }),
+    }),
   };
-  return [report, consignmentObject, ...notes];
+  return [report, ...notes];
 }
 
 function primaryObjects(p: SharingPackage, sdo: Sdo): StixObject[] {
@@ -353,15 +422,14 @@ function primaryObjects(p: SharingPackage, sdo: Sdo): StixObject[] {
     case 'REVOKE':
       return [
         {
-          ...sdo('report', reportIdFor(p.shareId), p.firstSharedAt, p.issuedAt),
+          ...sdo('report', p.ids.report!, p.firstSharedAt, p.issuedAt),
           revoked: true,
           name: `Precursor case ${p.caseId}`,
           description: `Withdrawn by ${p.sender}: ${p.reason}`,
           published: p.issuedAt,
           report_types: ['threat-report'],
-          object_refs: [consignmentIdFor(p.shareId)],
-          ...sharingProps(p),
-          x_revocation: { reason: p.reason },
+          object_refs: [p.senderIdentity.id],
+          ...sharingProps(p, { revocation: { reason: p.reason } }),
         },
       ];
     case 'RECEIPT': {
@@ -369,38 +437,35 @@ function primaryObjects(p: SharingPackage, sdo: Sdo): StixObject[] {
       const what = `${r.forKind} version ${p.version} of case ${p.caseId}`;
       return [
         {
-          ...sdo(
-            'note',
-            stixId('note', p.shareId, 'receipt', r.forKind, p.version, r.status),
-            p.issuedAt,
-            p.issuedAt,
-          ),
+          ...sdo('note', p.ids.notes[0]!, p.issuedAt, p.issuedAt),
           abstract: `Receipt: ${r.status}`,
           content:
             r.status === 'ACCEPTED'
               ? `${p.sender} received ${what}, verified its signature and stored it.`
               : `${p.sender} refused ${what}: ${r.reason ?? 'no reason given'}.`,
-          object_refs: [reportIdFor(p.shareId)],
-          ...sharingProps(p),
-          x_receipt: {
-            status: r.status,
-            for_kind: r.forKind,
-            for_bundle_id: r.forBundleId,
-            for_bundle_sha256: r.forBundleSha256,
-            ...(r.reason === undefined ? {} : { reason: r.reason }),
-          },
+          object_refs: [p.ids.report ?? p.senderIdentity.id],
+          ...sharingProps(p, {
+            receipt: {
+              status: r.status,
+              for_kind: r.forKind,
+              for_bundle_id: r.forBundleId,
+              for_bundle_sha256: r.forBundleSha256,
+              ...(r.reason === undefined ? {} : { reason: r.reason }),
+            },
+          }),
         },
       ];
     }
     case 'OUTCOME':
       return [
         {
-          ...sdo('note', stixId('note', p.shareId, 'outcome', p.version), p.issuedAt, p.issuedAt),
+          ...sdo('note', p.ids.notes[0]!, p.issuedAt, p.issuedAt),
           abstract: `Outcome: ${p.outcome.disposition}`,
           content: `${p.sender} recorded the disposition ${p.outcome.disposition} for case ${p.caseId} on ${p.outcome.decidedAt}.`,
-          object_refs: [reportIdFor(p.shareId)],
-          ...sharingProps(p),
-          x_outcome: { disposition: p.outcome.disposition, decided_at: p.outcome.decidedAt },
+          object_refs: [p.ids.report ?? p.senderIdentity.id],
+          ...sharingProps(p, {
+            outcome: { disposition: p.outcome.disposition, decided_at: p.outcome.decidedAt },
+          }),
         },
       ];
   }
@@ -409,16 +474,15 @@ function primaryObjects(p: SharingPackage, sdo: Sdo): StixObject[] {
 /** The package as a STIX 2.1 bundle: identities, TLP + statement markings, format objects, content. */
 export function buildBundle(p: SharingPackage): StixBundle {
   const sdo = sdoFactory(p);
-  const isCase = p.kind === 'CASE' || p.kind === 'UPDATE';
   const tlps = [...new Set<Tlp>(['CLEAR', p.terms.tlp])];
   return {
     type: 'bundle',
-    id: bundleIdFor(p),
+    id: p.ids.bundle,
     objects: [
       identityObject(p.senderIdentity),
-      ...(isCase ? FORMAT_OBJECTS : []),
+      ...FORMAT_OBJECTS,
       ...tlps.map(tlpMarkingDefinition),
-      statementMarking(p.terms),
+      statementMarking(p.terms, p.ids.statement),
       ...primaryObjects(p, sdo),
     ] as StixObject[],
   };

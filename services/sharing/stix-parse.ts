@@ -1,4 +1,5 @@
-// A STIX 2.1 bundle back into a sharing package (the inverse of stix-package.ts buildBundle).
+// A STIX 2.1 bundle back into a sharing package (the inverse of stix-package.ts buildBundle),
+// reading the property extension SHARING_EXTENSION_ID (which carries the consignment on the report).
 // Reads: an untrusted bundle. Writes: nothing. Guarantees: never throws anything but
 // PackageRejected(UNEXPECTED_CONTENT); the caller must still check that buildBundle(result) equals
 // the bundle (verify.ts), which is what makes "nothing the format does not define" hold.
@@ -7,14 +8,13 @@ import type { Json, JsonObject } from './case-fields.ts';
 import { PackageRejected } from './errors.ts';
 import { parseCaseId, shareIdFor } from './ids.ts';
 import {
-  CONSIGNMENT_TYPE,
   camelKeys,
-  consignmentIdFor,
   DOCUMENT_FIELDS,
-  identityIdFor,
   OUTCOME_DISPOSITIONS,
   PACKAGE_KINDS,
+  type PackageIds,
   RECEIPT_STATUSES,
+  SHARING_EXTENSION_ID,
   type SharingPackage,
   type StixObject,
 } from './stix-package.ts';
@@ -70,25 +70,20 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 const isJsonObject = (v: unknown): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** STIX properties of the consignment object that are not case fields. */
-const CONSIGNMENT_META = new Set([
-  'type',
-  'spec_version',
-  'id',
-  'created',
-  'modified',
-  'created_by_ref',
-  'object_marking_refs',
-  'extensions',
-  'pseudonymised_paths',
-]);
+/** The object's part of the sharing property extension, or undefined. */
+export function sharingExtension(o: StixObject): JsonObject | undefined {
+  const ext = o.extensions;
+  if (!isJsonObject(ext)) return undefined;
+  const mine = ext[SHARING_EXTENSION_ID];
+  return isJsonObject(mine) ? mine : undefined;
+}
 
-function parseCase(objects: StixObject[], shareId: string): { case: JsonObject; pseudonymised: string[] } {
-  const consignment = objects.find((o) => o.id === consignmentIdFor(shareId));
-  if (consignment === undefined) reject(`no ${CONSIGNMENT_TYPE} object for share ${shareId}`);
-  const fields: JsonObject = {};
-  for (const [k, v] of Object.entries(consignment)) if (!CONSIGNMENT_META.has(k)) fields[k] = v as Json;
-  const camel = camelKeys(fields);
+function parseCase(
+  objects: StixObject[],
+  ext: JsonObject,
+): { case: JsonObject; pseudonymised: string[]; noteIds: string[] } {
+  if (!isJsonObject(ext.consignment)) reject('the report carries no consignment');
+  const camel = camelKeys(ext.consignment);
   const doc: JsonObject = {};
   const rest: JsonObject = {};
   for (const [k, v] of Object.entries(camel)) (DOCUMENT_FIELDS.includes(k) ? doc : rest)[k] = v;
@@ -97,22 +92,26 @@ function parseCase(objects: StixObject[], shareId: string): { case: JsonObject; 
   const assessment: JsonObject = {};
   const ruleHits: Json[] = [];
   const substances: Json[] = [];
+  const noteIds: string[] = [];
   for (const o of objects) {
     if (o.type !== 'note') continue;
-    if (isJsonObject(o.x_assessment)) Object.assign(assessment, camelKeys(o.x_assessment));
-    else if (isJsonObject(o.x_rule_hit)) ruleHits.push(camelKeys(o.x_rule_hit));
-    else if (isJsonObject(o.x_substance)) substances.push(camelKeys(o.x_substance));
+    const x = sharingExtension(o);
+    if (x === undefined) continue;
+    noteIds.push(String(o.id));
+    if (isJsonObject(x.assessment)) Object.assign(assessment, camelKeys(x.assessment));
+    else if (isJsonObject(x.rule_hit)) ruleHits.push(camelKeys(x.rule_hit));
+    else if (isJsonObject(x.substance)) substances.push(camelKeys(x.substance));
   }
   if (ruleHits.length > 0) assessment.ruleHits = ruleHits;
   if (substances.length > 0) assessment.substances = substances;
   if (Object.keys(assessment).length > 0) doc.assessment = assessment;
 
-  const paths = consignment.pseudonymised_paths;
+  const paths = ext.pseudonymised_paths;
   const pseudonymised =
     paths === undefined
       ? []
       : parseWith(z.array(z.string().max(200)).min(1).max(100), paths, 'pseudonymised_paths');
-  return { case: doc, pseudonymised };
+  return { case: doc, pseudonymised, noteIds };
 }
 
 /**
@@ -131,19 +130,34 @@ export function parseBundle(value: unknown): SharingPackage {
     value,
     'bundle',
   );
-  const primaries = bundle.objects.filter((o) => 'x_sharing' in o);
-  if (primaries.length !== 1) reject(`expected one object with x_sharing, found ${primaries.length}`);
+  const primaries = bundle.objects.filter((o) => isJsonObject(sharingExtension(o)?.sharing));
+  if (primaries.length !== 1)
+    reject(`expected one object with the sharing extension, found ${primaries.length}`);
   const primary = primaries[0]!;
-  const sharing = parseWith(xSharing, primary.x_sharing, 'x_sharing');
-  const terms = parseWith(xTerms, primary.x_terms, 'x_terms');
+  const ext = sharingExtension(primary)!;
+  const sharing = parseWith(xSharing, ext.sharing, 'sharing');
+  const terms = parseWith(xTerms, ext.terms, 'terms');
   const head = parseWith(
     primarySchema,
     primary,
     primary.type === undefined ? 'object' : String(primary.type),
   );
-  const identity = bundle.objects.find((o) => o.id === identityIdFor(sharing.sender));
+  const identity = bundle.objects.find((o) => o.type === 'identity' && o.id === primary.created_by_ref);
   if (identity === undefined) reject(`no identity object for sender ${sharing.sender}`);
   const id = parseWith(identitySchema, identity, 'sender identity');
+  const markings = Array.isArray(primary.object_marking_refs) ? primary.object_marking_refs.map(String) : [];
+  const statement = bundle.objects.find(
+    (o) =>
+      o.type === 'marking-definition' && o.definition_type === 'statement' && markings.includes(String(o.id)),
+  );
+  if (statement === undefined) reject('no statement marking with the handling terms');
+  const refs = Array.isArray(primary.object_refs) ? primary.object_refs.map(String) : [];
+  const ids = (more: Omit<PackageIds, 'bundle' | 'statement'>): PackageIds => ({
+    bundle: bundle.id,
+    statement: String(statement.id),
+    ...more,
+  });
+  const backRef = refs[0]?.startsWith('report--') ? { report: refs[0] } : {};
   const common = {
     shareId: sharing.share_id,
     caseId: sharing.case_id,
@@ -160,6 +174,7 @@ export function parseBundle(value: unknown): SharingPackage {
     },
     senderIdentity: {
       agency: sharing.sender,
+      id: String(identity.id),
       name: id.name,
       ...(id.contact_information === undefined ? {} : { contact: id.contact_information }),
       since: id.created,
@@ -167,21 +182,26 @@ export function parseBundle(value: unknown): SharingPackage {
   };
   switch (sharing.kind) {
     case 'CASE':
-    case 'UPDATE':
+    case 'UPDATE': {
+      const c = parseCase(bundle.objects, ext);
       return {
+        ids: ids({ report: String(primary.id), notes: c.noteIds }),
         ...common,
         kind: sharing.kind,
         issuedAt: head.modified,
         firstSharedAt: head.created,
-        ...parseCase(bundle.objects, sharing.share_id),
+        case: c.case,
+        pseudonymised: c.pseudonymised,
       };
+    }
     case 'REVOKE': {
       const r = parseWith(
         z.object({ reason: z.string().min(1).max(2000) }).strict(),
-        primary.x_revocation,
-        'x_revocation',
+        ext.revocation,
+        'revocation',
       );
       return {
+        ids: ids({ report: String(primary.id), notes: [] }),
         ...common,
         kind: 'REVOKE',
         issuedAt: head.modified,
@@ -200,10 +220,11 @@ export function parseBundle(value: unknown): SharingPackage {
             reason: z.string().max(2000).optional(),
           })
           .strict(),
-        primary.x_receipt,
-        'x_receipt',
+        ext.receipt,
+        'receipt',
       );
       return {
+        ids: ids({ ...backRef, notes: [String(primary.id)] }),
         ...common,
         kind: 'RECEIPT',
         issuedAt: head.created,
@@ -219,10 +240,11 @@ export function parseBundle(value: unknown): SharingPackage {
     case 'OUTCOME': {
       const o = parseWith(
         z.object({ disposition: z.enum(OUTCOME_DISPOSITIONS), decided_at: timestamp }).strict(),
-        primary.x_outcome,
-        'x_outcome',
+        ext.outcome,
+        'outcome',
       );
       return {
+        ids: ids({ ...backRef, notes: [String(primary.id)] }),
         ...common,
         kind: 'OUTCOME',
         issuedAt: head.created,

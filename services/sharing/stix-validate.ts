@@ -1,6 +1,6 @@
 // Validates bundles against the OASIS STIX 2.1 JSON schemas (draft 2020-12), the OASIS TLP 2.0
 // marking extension schema (draft-07, its own Ajv instance: one instance cannot mix the two drafts)
-// and our x-customs-consignment schema. Reads: the schema files under a directory laid out like
+// and our property extension's schemas (precursor-risk-sharing, consignment). Reads: the schema files under a directory laid out like
 // oasis-open/cti-stix2-json-schemas (schemas/, tlp-2.0/). Writes: nothing.
 // Guarantees: every schema is registered under its own $id, so the absolute $ref URLs resolve to the
 // local files and nothing is fetched. One documented patch of bundle.json (see patchBundleSchema and
@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { CONSIGNMENT_TYPE } from './stix-package.ts';
+import { SHARING_EXTENSION_ID } from './stix-package.ts';
 import { TLP_EXTENSION_ID } from './tlp.ts';
 
 export const DEFAULT_STIX_SCHEMAS_DIR = fileURLToPath(
   new URL('../../vendor/oasis-stix2-json-schemas/', import.meta.url),
 );
-const OWN_SCHEMA_FILE = fileURLToPath(new URL('./x-customs-consignment.schema.json', import.meta.url));
+const OWN_SCHEMA_FILE = fileURLToPath(new URL('./consignment.schema.json', import.meta.url));
+const EXTENSION_SCHEMA_FILE = fileURLToPath(new URL('./precursor-risk-sharing.schema.json', import.meta.url));
 
 const OASIS = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 export const BUNDLE_SCHEMA_ID = `${OASIS}common/bundle.json`;
@@ -133,6 +134,9 @@ export function createStixValidator(
   ajv.addSchema(patchBundleSchema(bundleSchema, objectSchemasOf(files)));
   const own = readJson(OWN_SCHEMA_FILE);
   ajv.addSchema(own);
+  addFormats.default(ajv, ['uuid']);
+  const extensionSchema = readJson(EXTENSION_SCHEMA_FILE);
+  ajv.addSchema(extensionSchema);
 
   const compiled = (id: string) => {
     const v = ajv.getSchema(id);
@@ -142,7 +146,7 @@ export function createStixValidator(
   const bundle = compiled(PATCHED_BUNDLE_SCHEMA_ID);
   const unpatchedBundle = compiled(BUNDLE_SCHEMA_ID);
   const core = compiled(CORE_SCHEMA_ID);
-  const consignment = compiled(String(own.$id));
+  const sharingExtension = compiled(String(extensionSchema.$id));
   const byType = new Map(Object.entries(TYPE_SCHEMAS).map(([type, id]) => [type, compiled(id)]));
 
   // The TLP 2.0 extension schema is draft-07 and $refs the 2020-12 common files; those use nothing
@@ -166,8 +170,14 @@ export function createStixValidator(
     const forType = byType.get(type);
     if (forType !== undefined) check(forType, `${type}.json`);
     else check(core, 'core.json');
-    if (type === CONSIGNMENT_TYPE) check(consignment, 'x-customs-consignment.schema.json');
     const extensions = o.extensions;
+    const mine =
+      typeof extensions === 'object' && extensions !== null
+        ? (extensions as Record<string, unknown>)[SHARING_EXTENSION_ID]
+        : undefined;
+    if (mine !== undefined && !sharingExtension(mine)) {
+      out.push(`${where} fails precursor-risk-sharing.schema.json: ${describe(sharingExtension.errors)}`);
+    }
     if (
       type === 'marking-definition' &&
       typeof extensions === 'object' &&

@@ -1,9 +1,11 @@
 // ClickHouse side of sharing (tables of 003_sharing.sql, and case_shares of 002). Reads: decisions,
 // sharing_messages, received_cases, partner_outcomes. Writes: those, case_shares, rejected_packages.
-// Guarantees: every value reaches SQL through services/storage/sql.ts; reads are correct whether or
+// Guarantees: a case is read only under the agency's visibility rule (services/review/visibility.ts);
+// every value reaches SQL through services/storage/sql.ts; reads are correct whether or
 // not background merges have run (FINAL or argMax), on 18.16 and on current ClickHouse.
 import { type Decision, decisionSchema } from '../../schemas/decision.ts';
 import { type Report, reportSchema } from '../../schemas/report.ts';
+import { visibleTo } from '../review/visibility.ts';
 import { type ClickHouseClient, insertRows, queryRows, wrapClickHouseError } from '../storage/clickhouse.ts';
 import { formatDateTime, identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
 import type { OutcomeDisposition, PackageKind } from './stix-package.ts';
@@ -129,6 +131,7 @@ const bit = (b: boolean) => (b ? 1 : 0);
 const iso = (s: string) => `${s.replace(' ', 'T')}Z`;
 
 export interface SharingStore {
+  /** The decisions among `messageIds` that `agency` may read (visibility.ts); the rest are absent. */
   loadCases(messageIds: readonly string[]): Promise<Map<string, { report: Report; decision: Decision }>>;
   outgoing(shareId: string): Promise<OutgoingState | undefined>;
   received(shareId: string): Promise<ReceivedCaseRow | undefined>;
@@ -147,7 +150,7 @@ export interface SharingStore {
   listShares(limit?: number): Promise<ShareSummary[]>;
 }
 
-export function createSharingStore(client: ClickHouseClient, database: string): SharingStore {
+export function createSharingStore(client: ClickHouseClient, database: string, agency: string): SharingStore {
   const t = (name: string) => identifier(`${database}.${name}`);
   const table = (name: string) => `${database}.${name}`;
   const command = async (q: SqlFragment, what: string) => {
@@ -169,8 +172,8 @@ export function createSharingStore(client: ClickHouseClient, database: string): 
       if (messageIds.length === 0) return out;
       const rows = await queryRows<{ messageId: string; record: string; report: string }>(
         client,
-        sql`SELECT messageId, record, report FROM ${t('decisions')} WHERE messageId IN (${inList(messageIds)})`
-          .text,
+        sql`SELECT messageId, record, report FROM ${t('decisions')}
+            WHERE messageId IN (${inList(messageIds)}) AND ${visibleTo(database, agency)}`.text,
       );
       for (const r of rows) {
         out.set(r.messageId, {

@@ -5,7 +5,14 @@ import { caseDocument, redactCase } from './case-fields.ts';
 import { type Envelope, sealPackage, serializeEnvelope } from './envelope.ts';
 import { shareIdFor } from './ids.ts';
 import { signBundle } from './signing.ts';
-import { buildBundle, type CasePackage, type StixBundle } from './stix-package.ts';
+import {
+  buildBundle,
+  type CasePackage,
+  freshIds,
+  noteCount,
+  SHARING_EXTENSION_ID,
+  type StixBundle,
+} from './stix-package.ts';
 import { createStixValidator } from './stix-validate.ts';
 import { redCase, testAgreements, testKeys, trustStoreOf } from './test-fixtures.ts';
 import { type VerifyContext, verifyInbound } from './verify.ts';
@@ -23,6 +30,7 @@ const redacted = redactCase(
 const now = new Date('2026-06-01T10:00:01.000Z');
 
 const pkg: CasePackage = {
+  ids: freshIds('CASE', { notes: noteCount(redacted.case) }),
   kind: 'CASE',
   shareId: shareIdFor('CBSA', 'CBIC', report.messageId),
   caseId: `CBSA:${report.messageId}`,
@@ -41,6 +49,7 @@ const pkg: CasePackage = {
   },
   senderIdentity: {
     agency: 'CBSA',
+    id: 'identity--a51ff3e3-2a3d-4a2b-8f3e-93582952d384',
     name: 'Canada Border Services Agency',
     since: '2026-01-01T00:00:00.000Z',
   },
@@ -103,7 +112,11 @@ describe('verifyInbound', () => {
 
   it('refuses a changed bundle (BAD_SIGNATURE)', () => {
     const changed = structuredClone(genuine);
-    changed.bundle.objects.find((o) => o.type === 'x-customs-consignment')!.mode = 'SEA';
+    const report = changed.bundle.objects.find((o) => o.type === 'report')!;
+    const ext = (report.extensions as Record<string, { consignment: { mode: string } }>)[
+      SHARING_EXTENSION_ID
+    ]!;
+    ext.consignment.mode = 'SEA';
     expect(reasonOf(bytes(changed))).toMatch(
       /^BAD_SIGNATURE: signature by ed25519-\w+ does not verify over the bundle$/,
     );

@@ -105,6 +105,9 @@ function termsProblem(pkg: SharingPackage, a: Agreement): string | undefined {
   if (t.onwardSharing && !a.onwardSharing) return 'package permits onward sharing; the agreement does not';
   if (canonicalJson(t.legalBasis) !== canonicalJson(a.legalBasis))
     return 'legal basis differs from the agreement';
+  const party = a.parties[pkg.sender];
+  if (party !== undefined && pkg.senderIdentity.id !== party.stixIdentity)
+    return `sender identity ${pkg.senderIdentity.id} is not ${pkg.sender}'s (${party.stixIdentity})`;
   return undefined;
 }
 

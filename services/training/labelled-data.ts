@@ -169,6 +169,7 @@ export function simulateFieldLabels(opts: {
 
 interface ClickHouseLabelRow {
   messageId: string;
+  consignmentId: string;
   positive: number | string;
   randomSelection: number | string | null;
   report: string;
@@ -197,11 +198,11 @@ export async function readClickHouseLabels(opts: {
   const decisions = identifier(`${database}.decisions`);
   const since = opts.since ?? new Date(0);
   const until = opts.until ?? new Date('2100-01-01T00:00:00Z');
-  const decisionCols = sql`SELECT messageId, report, riskScore FROM ${decisions}
+  const decisionCols = sql`SELECT messageId, consignmentId, report, riskScore FROM ${decisions}
     WHERE scoredAt >= ${since} AND scoredAt <= ${until}`;
   const officer = await queryRows<ClickHouseLabelRow>(
     client,
-    sql`SELECT messageId, positive, randomSelection, report, riskScore, 'officer' AS source
+    sql`SELECT messageId, consignmentId, positive, randomSelection, report, riskScore, 'officer' AS source
         FROM (SELECT messageId, toUInt8(positive) AS positive, randomSelection FROM ${identifier(`${database}.labels`)}) AS l
         ANY INNER JOIN (${decisionCols}) AS d USING messageId`.text,
   );
@@ -209,7 +210,7 @@ export async function readClickHouseLabels(opts: {
   if (await tableExists(client, database, 'partner_outcomes')) {
     partner = await queryRows<ClickHouseLabelRow>(
       client,
-      sql`SELECT messageId, positive, NULL AS randomSelection, report, riskScore, 'partner' AS source
+      sql`SELECT messageId, consignmentId, positive, NULL AS randomSelection, report, riskScore, 'partner' AS source
           FROM (
             SELECT messageId, max(positive) AS positive FROM ${identifier(`${database}.partner_outcomes`)} FINAL
             WHERE disposition != 'REFERRED' GROUP BY messageId
@@ -217,12 +218,22 @@ export async function readClickHouseLabels(opts: {
           ANY INNER JOIN (${decisionCols}) AS d USING messageId`.text,
     );
   }
-  // One label per message: a seizure reported by either agency makes it positive.
+  // One label per consignment (a case is a consignment: its manifest, declaration and amendments carry
+  // the same disposition and must not count two or three times). The document the label trains on is
+  // the consignment's highest-risk one; a seizure reported by either agency on any document makes it
+  // positive.
   const byId = new Map<string, ClickHouseLabelRow>();
   for (const row of [...officer, ...partner]) {
-    const prev = byId.get(row.messageId);
-    if (prev === undefined) byId.set(row.messageId, row);
-    else if (Number(row.positive) === 1) byId.set(row.messageId, { ...prev, positive: 1, source: 'both' });
+    const key = row.consignmentId || row.messageId;
+    const prev = byId.get(key);
+    if (prev === undefined) {
+      byId.set(key, row);
+      continue;
+    }
+    const lead = Number(row.riskScore) > Number(prev.riskScore) ? row : prev;
+    const positive = Number(prev.positive) === 1 || Number(row.positive) === 1 ? 1 : 0;
+    const source = prev.source === row.source ? prev.source : 'both';
+    byId.set(key, { ...lead, positive, source });
   }
   const rows = [...byId.values()];
   if (rows.length === 0)
@@ -255,9 +266,11 @@ export async function readClickHouseLabels(opts: {
   const { yellow, red } = opts.thresholds;
   const countRows = await queryRows<{ stratum: string; n: string }>(
     client,
-    sql`SELECT multiIf(riskScore >= ${red}, 'RED', riskScore >= ${yellow}, 'YELLOW', 'GREEN') AS stratum,
+    sql`SELECT multiIf(risk >= ${red}, 'RED', risk >= ${yellow}, 'YELLOW', 'GREEN') AS stratum,
           count() AS n
-        FROM ${decisions} WHERE scoredAt >= ${lo} AND scoredAt <= ${hi} GROUP BY stratum`.text,
+        FROM (SELECT consignmentId, max(riskScore) AS risk FROM ${decisions}
+              WHERE scoredAt >= ${lo} AND scoredAt <= ${hi} GROUP BY consignmentId)
+        GROUP BY stratum`.text,
   );
   const decisionCounts = new Map(countRows.map((r) => [r.stratum, Number(r.n)]));
   const labelledCounts = new Map<string, number>();
@@ -275,6 +288,8 @@ export async function readClickHouseLabels(opts: {
       labelled: reports.length,
       officerLabels: officer.length,
       partnerLabels: partner.length,
+      /** Consignments labelled (each once, whatever number of documents carried its disposition). */
+      consignments: rows.length,
       invalidReports: invalid,
       period: { from: lo.toISOString(), to: hi.toISOString() },
     },

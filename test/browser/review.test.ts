@@ -86,7 +86,7 @@ function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403)/.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && !/status of (401|403|404)/.test(m.text())) errors.push(m.text());
   });
   return errors;
 }
@@ -102,6 +102,13 @@ describe('officer review app in Chromium', () => {
     await expect.poll(() => row.count()).toBe(1);
     await expect.poll(() => row.textContent()).toContain('EXP7781203344');
     expect(await row.textContent()).toContain('WATCHLIST');
+    // A case is a consignment: one queue entry, its manifest and declaration listed under it.
+    const entries = page.locator('#queue-table tbody tr', { hasText: 'EXP7781203344' });
+    expect(await entries.count()).toBe(1);
+    const docIds = await row
+      .locator('li.doc')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-doc')));
+    expect(docIds.sort()).toEqual([DEMO_IDS.redCaDeclaration, RED_CA].sort());
     expect(await page.locator(`#queue-table tr[data-id="${DEMO_IDS.redIn}"]`).count()).toBe(0);
     expect(await page.locator('#queue-table').textContent()).not.toContain('LH-020-55512340');
     // Keyboard triage: j moves the selection down, k back up.
@@ -149,6 +156,17 @@ describe('officer review app in Chromium', () => {
     await page.keyboard.press('u');
     await page.waitForSelector(`#queue-table tr[data-id="${RED_CA}"]`);
     expect(await page.locator(`#queue-table tr[data-id="${RED_CA}"]`).textContent()).toContain('Seized');
+    // Disposing the consignment closed every document of it.
+    const states = await page
+      .locator(`#queue-table tr[data-id="${RED_CA}"] li.doc`)
+      .evaluateAll((lis) => lis.map((li) => li.textContent ?? ''));
+    expect(states).toHaveLength(2);
+    for (const s of states) expect(s).toContain('Seized');
+    const declaration = (await page.evaluate(
+      async (id) => (await fetch(`/api/cases/${id}`)).json(),
+      DEMO_IDS.redCaDeclaration,
+    )) as { disposition: string };
+    expect(declaration.disposition).toBe('SEIZED');
     const fresh = structuredClone(demoCases(new Date())[0]!);
     fresh.report.messageId = '7f9c2ba4-2222-4aaa-8aaa-0000000000aa';
     fresh.report.consignment.consignmentId = 'NEWARRIVAL0001';
@@ -169,7 +187,7 @@ describe('officer review app in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-full.png'), fullPage: true });
     await signOut(page);
 
-    // --- CBIC officer: absent from the queue, 403 from the API, refused in the UI
+    // --- CBIC officer: absent from the queue, 404 from the API (as a missing case), not found in the UI
     await signIn(page, 'cbic.officer');
     await expect.poll(() => page.locator(`#queue-table tr[data-id="${DEMO_IDS.redIn}"]`).count()).toBe(1);
     expect(await page.locator(`#queue-table tr[data-id="${RED_CA}"]`).count()).toBe(0);
@@ -179,10 +197,10 @@ describe('officer review app in Chromium', () => {
     };
     expect(search.total).toBe(0);
     const status = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, RED_CA);
-    expect(status).toBe(403);
+    expect(status).toBe(404);
     await page.goto(`${server.url}/#/case/${RED_CA}`);
-    await page.waitForSelector('.state.error');
-    expect(await page.locator('main').textContent()).toContain('You do not have access to this case');
+    await page.waitForSelector('.state.empty');
+    expect(await page.locator('main').textContent()).toContain('No such case');
     expect(await page.locator('main').textContent()).not.toContain('Hubei');
     await page.screenshot({ path: path.join(SHOTS, 'cbic-denied.png') });
 

@@ -148,7 +148,33 @@ describe('ClickHouse migrations', () => {
       model_registry_current: 'View',
       shadow_scores: 'ReplacingMergeTree',
       shadow_scores_dedup: 'View',
+      // 006 documents by consignment (005 adds columns only)
+      consignment_documents: 'ReplacingMergeTree',
+      consignment_documents_mv: 'MaterializedView',
+      // 007 sign-in throttling
+      login_attempts: 'MergeTree',
     });
+  });
+
+  it('005 can run again after a failure: an ADD COLUMN whose column exists counts as done', async () => {
+    const again = await fs.mkdtemp(path.join(os.tmpdir(), 'mig-rerun-'));
+    tmpDirs.push(again);
+    for (const f of ['001_decisions.sql', '005_screening.sql'])
+      await fs.copyFile(path.join(DEFAULT_MIGRATIONS_DIR, f), path.join(again, f));
+    const db2 = `${database}_rerun`;
+    await migrate({ client, database: db2, dir: again, log });
+    // Forget 005, as if it had failed after its ALTERs, and run it again.
+    await client.command({ query: `ALTER TABLE ${db2}.schema_migrations DELETE WHERE version = 5` });
+    for (let i = 0; i < 50; i++) {
+      const left = await rows<{ n: string }>(
+        `SELECT count() AS n FROM ${db2}.schema_migrations WHERE version = 5`,
+      );
+      if (Number(left[0]?.n) === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rerun = await migrate({ client, database: db2, dir: again, log });
+    expect(rerun.applied).toEqual(['005_screening.sql']);
+    await client.command({ query: `DROP DATABASE ${db2}` });
   });
 
   it('the sink writes every column of decisions_raw, in a TSV order the table accepts', async () => {

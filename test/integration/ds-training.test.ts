@@ -99,7 +99,16 @@ describe('training from ClickHouse labels (real ClickHouse)', () => {
 
   it('trains with inverse-propensity weights per risk lane and registers a candidate', async () => {
     const officer = inspected.filter(Boolean).length;
-    const labelled = officer + (partnerOnly === null ? 0 : 1);
+    // A case is a consignment: its documents (manifest, declaration) share one label.
+    const labelledConsignments = new Set(
+      decisions.filter((_, i) => inspected[i]).map((d) => d.consignmentId),
+    );
+    const partnerConsignment = decisions.find((d) => d.messageId === partnerOnly)?.consignmentId;
+    if (partnerConsignment !== undefined) labelledConsignments.add(partnerConsignment);
+    const labelled = labelledConsignments.size;
+    const consignments = new Set(decisions.map((d) => d.consignmentId)).size;
+    expect(consignments).toBeLessThan(reports.length); // the data has consignments with several documents
+    expect(labelled).toBeLessThan(officer + (partnerOnly === null ? 0 : 1)); // ... some of them labelled
     const result = await runTraining({
       source: { kind: 'clickhouse' },
       registryDir,
@@ -113,13 +122,14 @@ describe('training from ClickHouse labels (real ClickHouse)', () => {
       labelled,
       officerLabels: officer,
       partnerLabels: partnerOnly === null ? 0 : 1,
+      consignments: labelled,
     });
     const weighting = result.data.weighting as {
       strata: { stratum: string; decisions: number; labelled: number; propensity: number }[];
       effectiveSampleSize: number;
     };
     const by = Object.fromEntries(weighting.strata.map((s) => [s.stratum, s]));
-    expect(by.GREEN!.decisions + (by.YELLOW?.decisions ?? 0) + (by.RED?.decisions ?? 0)).toBe(reports.length);
+    expect(by.GREEN!.decisions + (by.YELLOW?.decisions ?? 0) + (by.RED?.decisions ?? 0)).toBe(consignments);
     expect(by.GREEN!.propensity).toBeLessThan(0.05);
     expect(by.RED!.propensity).toBeGreaterThan(0.8);
     expect(weighting.effectiveSampleSize).toBeLessThan(labelled);

@@ -59,25 +59,34 @@ describe('stream pipeline (real Kafka and ClickHouse)', () => {
     await db?.drop();
   });
 
-  it('stores one decision per valid report and one dead letter per malformed message, with its reason', async () => {
+  it('stores one decision per report (UNSCREENED for the unreadable) and one dead letter per malformed message', async () => {
     expect(malformedCount).toBe(100);
     await publish(topics.topic, messages);
     await waitFor(
       'all messages stored',
       () => storedCounts(db),
-      (c) => c.decisions >= validCount && c.deadLetters >= malformedCount,
+      (c) => c.decisions >= messages.length && c.deadLetters >= malformedCount,
       120_000,
     );
     await pipeline.flush();
     const counts = await storedCounts(db);
-    expect(counts.decisions).toBe(validCount);
+    expect(counts.decisions).toBe(messages.length);
     expect(counts.deadLetters).toBe(malformedCount);
     expect(await deadLetterReasons(db)).toEqual(expectedReasons(messages));
-    const ids = await db.client
-      .query({ query: `SELECT messageId FROM ${db.database}.decisions`, format: 'JSONEachRow' })
-      .then((r) => r.json<{ messageId: string }>());
-    expect(new Set(ids.map((r) => r.messageId))).toEqual(
+    const rows = await db.client
+      .query({
+        query: `SELECT messageId, consignmentId, screening, lane FROM ${db.database}.decisions`,
+        format: 'JSONEachRow',
+      })
+      .then((r) => r.json<{ messageId: string; consignmentId: string; screening: string; lane: string }>());
+    const complete = rows.filter((r) => r.screening === 'COMPLETE');
+    expect(new Set(complete.map((r) => r.messageId))).toEqual(
       new Set(messages.filter((m) => m.messageId).map((m) => m.messageId)),
+    );
+    const unscreened = rows.filter((r) => r.screening === 'UNSCREENED');
+    expect(unscreened.every((r) => r.lane === 'RED' && r.messageId.startsWith('unscreened:'))).toBe(true);
+    expect(new Set(unscreened.map((r) => r.consignmentId))).toEqual(
+      new Set(messages.filter((m) => m.expectedReason).map((m) => m.key)),
     );
   });
 
@@ -139,8 +148,9 @@ describe('stream pipeline (real Kafka and ClickHouse)', () => {
     const before = await storedCounts(db);
     await publish(topics.topic, messages);
     await waitForGroupCaughtUp(topics.groupId, topics.topic);
-    expect(before.decisions).toBe(validCount);
+    expect(before.decisions).toBe(messages.length);
     const after = await storedCounts(db);
-    expect(after.decisions).toBe(validCount);
+    // Unreadable messages too: their UNSCREENED id is a hash of key and bytes.
+    expect(after.decisions).toBe(messages.length);
   });
 });

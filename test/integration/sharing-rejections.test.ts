@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, createProducer, type Producer } from '../../services/pipeline/kafka.ts';
 import { createAgreementSet, loadAgreementFiles } from '../../services/sharing/agreements.ts';
 import { type Envelope, serializeEnvelope } from '../../services/sharing/envelope.ts';
+import { signBundle } from '../../services/sharing/signing.ts';
+import { parseBundle } from '../../services/sharing/stix-parse.ts';
 import { createStixValidator } from '../../services/sharing/stix-validate.ts';
 import {
   AGREEMENTS_DIR,
@@ -38,6 +40,7 @@ const IDS = {
   rogue: '22222222-2222-4222-8222-222222222222',
   file: '33333333-3333-4333-8333-333333333333',
   lax: '44444444-4444-4444-8444-444444444444',
+  receipt: '55555555-5555-4555-8555-555555555555',
 };
 
 interface RejectedRow {
@@ -278,6 +281,45 @@ describe('partner sharing refuses what it cannot trust', () => {
     expect(await receivedCount()).toBe(1); // only the file-channel case of the previous test
   });
 
+  it('answers an authenticated package it cannot read with a REJECTED receipt naming the reason', async () => {
+    const [sent] = await cbsa.service.share([IDS.receipt], 'CBIC', {
+      actor: 'liaison.cbsa',
+      channel: 'file',
+    });
+    // Genuinely signed by CBSA, but carrying a property the format does not define.
+    const bundle = structuredClone(sent!.envelope.bundle) as { objects: Record<string, unknown>[] };
+    bundle.objects.find((o) => o.type === 'report')!.x_extra = 'not in the format';
+    const envelope = { ...sent!.envelope, bundle, signature: signBundle(bundle, cbsaKeys.signingKey) };
+    const result = await cbic.service.receive(Buffer.from(serializeEnvelope(envelope as Envelope)), {
+      channel: 'file',
+      source: 'unreadable.json',
+      reply: 'file',
+    });
+    expect(result.status).toBe('rejected');
+    expect(['SCHEMA_INVALID', 'UNEXPECTED_CONTENT']).toContain(result.reason);
+    expect(result.replies).toHaveLength(1);
+    const receipt = parseBundle(result.replies[0]!.envelope.bundle);
+    expect(receipt).toMatchObject({
+      kind: 'RECEIPT',
+      sender: 'CBIC',
+      recipient: 'CBSA',
+      shareId: sent!.shareId,
+    });
+    if (receipt.kind === 'RECEIPT') {
+      expect(receipt.receipt.status).toBe('REJECTED');
+      expect(receipt.receipt.reason).toContain(String(result.reason));
+    }
+    // A package that does not authenticate gets no answer (its sender may not be who it claims).
+    const forged = { ...envelope, signature: signBundle(bundle, rogueKeys.signingKey) };
+    const silent = await cbic.service.receive(Buffer.from(serializeEnvelope(forged as Envelope)), {
+      channel: 'file',
+      source: 'forged.json',
+      reply: 'file',
+    });
+    expect(silent.status).toBe('rejected');
+    expect(silent.replies).toEqual([]);
+  });
+
   it('deletes received cases past their retention, with their case_shares rows, and audits it', async () => {
     const [held] = await queryRows<{ shareId: string }>(
       cbicDb.client,
@@ -316,7 +358,7 @@ describe('partner sharing refuses what it cannot trust', () => {
     await waitFor(
       'CBIC to record its receipts',
       () => sentFrom(cbicDb),
-      (r) => r.length === 2,
+      (r) => r.length === 3,
     );
     let count = 0;
     for (const db of [cbsaDb, cbicDb]) {
@@ -325,7 +367,8 @@ describe('partner sharing refuses what it cannot trust', () => {
         count++;
       }
     }
-    // CBSA: four cases (tampered, rogue, file, lax); CBIC: the file receipt and the refusal receipt.
-    expect(count).toBe(6);
+    // CBSA: five cases (tampered, rogue, file, lax, receipt); CBIC: the file receipt, the refusal
+    // receipt and the receipt of the unreadable package.
+    expect(count).toBe(8);
   });
 });

@@ -3,13 +3,17 @@
 // it, reports the outcome, and CBSA finds the outcome as a label; then CBSA updates and revokes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../services/pipeline/kafka.ts';
+import { sealPackage, serializeEnvelope } from '../../services/sharing/envelope.ts';
+import { identityOf, termsOf } from '../../services/sharing/outbox.ts';
 import { PSEUDONYM, pseudonym } from '../../services/sharing/pseudonymise.ts';
+import { freshIds } from '../../services/sharing/stix-package.ts';
 import { createStixValidator } from '../../services/sharing/stix-validate.ts';
 import {
   createTestAgency,
   redCase,
   TEST_SECRETS,
   type TestAgency,
+  testAgreements,
   testKeys,
   trustStoreOf,
 } from '../../services/sharing/test-fixtures.ts';
@@ -87,7 +91,7 @@ describe('partner sharing between two agencies', () => {
 
   it('shares a RED case that CBIC verifies, sees only the agreed fields of, and answers with an outcome', async () => {
     // The liaison officer previews exactly what will leave, then shares that.
-    const [preview] = await cbsa.service.previewShare([MESSAGE_ID], 'CBIC');
+    const [preview] = await cbsa.service.previewShare([MESSAGE_ID], 'CBIC', { actor: 'cbsa.liaison' });
     expect(preview!.tlp).toBe('AMBER+STRICT');
     expect(preview!.withheld).toEqual(
       expect.arrayContaining([
@@ -388,6 +392,35 @@ describe('partner sharing between two agencies', () => {
     await expect(cbsa.service.update(shareId, { actor: 'liaison.cbsa' })).rejects.toMatchObject({
       code: 'SHARE_REVOKED',
     });
+    // No outcome after revocation: the receiver will not send one, and the originator refuses one.
+    await expect(
+      cbic.service.recordOutcome({ shareId, disposition: 'SEIZED', actor: 'officer.cbic' }),
+    ).rejects.toMatchObject({ code: 'SHARE_REVOKED' });
+    const agreement = testAgreements('CBIC').forPartner('CBSA')!;
+    const late = sealPackage(
+      {
+        ids: freshIds('OUTCOME'),
+        kind: 'OUTCOME',
+        shareId,
+        caseId: revoked.caseId,
+        version: 1,
+        sender: 'CBIC',
+        recipient: 'CBSA',
+        issuedAt: new Date().toISOString(),
+        terms: termsOf(agreement, 'RED'),
+        senderIdentity: identityOf(agreement, 'CBIC'),
+        outcome: { disposition: 'SEIZED', decidedAt: new Date().toISOString() },
+      },
+      cbicKeys.signingKey,
+      validator,
+    );
+    const refused = await cbsa.service.receive(Buffer.from(serializeEnvelope(late.envelope)), {
+      channel: 'file',
+      source: 'late-outcome.json',
+      reply: 'file',
+    });
+    expect(refused).toMatchObject({ status: 'rejected', reason: 'SHARE_REVOKED' });
+    expect(refused.detail).toContain('revoked');
     await waitFor(
       'CBSA to receive the receipts of the update and the revocation',
       () =>

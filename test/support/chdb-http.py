@@ -65,7 +65,10 @@ class Handler(BaseHTTPRequestHandler):
     def run(self, url, body: bytes):
         params = parse_qs(url.query)
         statement = params.get("query", [""])[0]
-        text = (statement + ("\n" if statement and body else "") + body.decode("utf-8")).strip()
+        # An INSERT's data follows its statement as sent: stripping it would cut a row's trailing empty
+        # TabSeparated field. A statement that comes alone in the body may be trimmed.
+        data = body.decode("utf-8")
+        text = statement.strip() + "\n" + data if statement.strip() else data.strip()
         database = params.get("database", [None])[0]
         try:
             with LOCK:

@@ -15,7 +15,10 @@ const examples: Record<string, unknown>[] = readFileSync(
 export interface TestMessage {
   key: string;
   value: Buffer;
-  /** null for a valid report, else the dead-letter reason the pipeline must give. */
+  /**
+   * null for a valid report, else the dead-letter reason the pipeline must give. Every malformed
+   * message here carries its consignment id as key, so it also yields an UNSCREENED decision.
+   */
   expectedReason: string | null;
   messageId: string | null;
 }
@@ -56,7 +59,8 @@ export function malformed(
       value = Buffer.from(good.json.slice(0, -7));
       break;
     case 'SCHEMA_INVALID':
-      obj.consignment.route.portOfLoading = 'NOT-A-LOCODE';
+      // Unreadable even leniently (no goods to screen); a bad field alone would be screened as PARTIAL.
+      obj.consignment.goods = 'see attached';
       value = Buffer.from(JSON.stringify(obj));
       break;
     case 'UNKNOWN_SCHEMA_VERSION':

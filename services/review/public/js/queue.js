@@ -272,8 +272,50 @@ export async function mount(main, ctx, { params }) {
     ),
   );
 
+  // A case is a consignment: its documents (manifest, declaration, amendments) in filing order, each
+  // with its lane and state; the row itself opens the lead (highest-risk) document.
+  function documentsOf(item) {
+    const docs = item.documents ?? [];
+    if (docs.length < 2) return null;
+    const seen = {};
+    return h(
+      'ol.docs',
+      { 'aria-label': `Documents of ${item.consignmentId}` },
+      docs.map((d) => {
+        const kind = d.documentType.toLowerCase();
+        seen[d.documentType] = (seen[d.documentType] ?? 0) + 1;
+        const version =
+          docs.filter((x) => x.documentType === d.documentType).length > 1 ? ` v${seen[d.documentType]}` : '';
+        return h(
+          'li.doc',
+          { dataset: { doc: d.messageId } },
+          h('a', { href: `#/case/${encodeURIComponent(d.messageId)}` }, `${kind}${version}`),
+          ' ',
+          lane(d.lane),
+          ' ',
+          d.disposition
+            ? h(`span.chip.state.${d.disposition}`, {}, dispositionLabel(d.disposition))
+            : h('span.muted', {}, 'open'),
+        );
+      }),
+    );
+  }
+
   function rowFor(item, i, fresh) {
     const reasons = [
+      item.screening === 'UNSCREENED'
+        ? h(
+            'span.chip.watch',
+            { title: 'could not be read: see the case, bytes in the dead-letter topic' },
+            'UNSCREENED',
+          )
+        : item.screening === 'PARTIAL'
+          ? h(
+              'span.chip.state',
+              { title: 'scored on what was readable; the report breaks a limit or a field' },
+              'PARTIAL',
+            )
+          : null,
       item.watchlistHit ? h('span.chip.watch', { title: 'a party matches a watchlist' }, 'WATCHLIST') : null,
       item.substances.map((s) => h('span.chip.substance', {}, s)),
       item.ruleIds
@@ -352,6 +394,7 @@ export async function mount(main, ctx, { params }) {
           {},
           [item.documentType.toLowerCase(), item.mode, item.reportingCountry].filter(Boolean).join(' · '),
         ),
+        documentsOf(item),
       ),
       h(
         'td',

@@ -1,0 +1,183 @@
+// Reconciliation survives a restart, on the real Kafka and ClickHouse: a manifest is stored by one
+// pipeline, which stops; a new pipeline (empty memory) receives the declaration of the same
+// consignment, finds the manifest in the store and judges both against each other.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka } from '../../services/pipeline/kafka.ts';
+import { createPipelineMetrics } from '../../services/pipeline/metrics.ts';
+import { createPipeline, type Pipeline } from '../../services/pipeline/pipeline.ts';
+import { loadStoredDocuments } from '../../services/pipeline/stored-counterparts.ts';
+import { loadScorer } from '../../services/runtime/load-scorer.ts';
+import type { Scorer } from '../../services/scoring/scorer.ts';
+import { queryRows } from '../../services/storage/clickhouse.ts';
+import {
+  createTestDatabase,
+  createTestTopics,
+  infraConfig,
+  type TestDatabase,
+  type TestTopics,
+  testLogger,
+  waitFor,
+} from '../support/env.ts';
+import { publish } from '../support/processes.ts';
+
+const manifest = JSON.parse(
+  readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!,
+);
+
+describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)', () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  let scorer: Scorer;
+  const running: Pipeline[] = [];
+  const run = randomBytes(4).toString('hex').toUpperCase();
+  const consignmentId = `RST${run}`;
+
+  const start = async (metrics = createPipelineMetrics({ defaultMetrics: false })) => {
+    const p = createPipeline({
+      kafka: createKafka({
+        brokers: infraConfig.KAFKA_BROKERS,
+        clientId: 'test-restart',
+        logger: testLogger,
+      }),
+      clickhouse: db.client,
+      scorer,
+      logger: testLogger,
+      metrics,
+      topic: topics.topic,
+      dlqTopic: topics.dlqTopic,
+      groupId: topics.groupId,
+      database: db.database,
+      batchRows: 100,
+      flushMs: 100,
+    });
+    running.push(p);
+    await p.start();
+    return p;
+  };
+  const hits = (messageId: string) =>
+    queryRows<{ ruleIds: string[] }>(
+      db.client,
+      `SELECT ruleHits.ruleId AS ruleIds FROM ${db.database}.decisions WHERE messageId = '${messageId}'`,
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    topics = await createTestTopics(1);
+    scorer = await loadScorer({ logger: testLogger });
+  });
+
+  afterAll(async () => {
+    for (const p of running) await p.stop();
+    await db?.drop();
+  });
+
+  it('finds the manifest stored before the restart when the declaration arrives', async () => {
+    const m = structuredClone(manifest);
+    m.messageId = `m-${run}`;
+    m.consignment.consignmentId = consignmentId;
+    const d = structuredClone(m);
+    d.messageId = `d-${run}`;
+    d.documentType = 'DECLARATION';
+    d.filedAt = '2026-03-02T18:00:00Z';
+    // The declaration describes other goods under another heading than the carrier's manifest.
+    d.consignment.goods[0].description = 'Laboratory reagents, piperidine derivatives';
+    d.consignment.goods[0].hsCode = '293339';
+
+    const first = await start();
+    await publish(topics.topic, [
+      {
+        key: consignmentId,
+        value: Buffer.from(JSON.stringify(m)),
+        expectedReason: null,
+        messageId: m.messageId,
+      },
+    ]);
+    await waitFor(
+      'manifest stored',
+      () => hits(m.messageId),
+      (r) => r.length === 1,
+      60_000,
+    );
+    expect((await hits(m.messageId))[0]!.ruleIds).not.toContain('manifest-declaration-mismatch');
+    await first.stop();
+
+    const metrics = createPipelineMetrics({ defaultMetrics: false });
+    await start(metrics); // a new process: nothing in memory
+    await publish(topics.topic, [
+      {
+        key: consignmentId,
+        value: Buffer.from(JSON.stringify(d)),
+        expectedReason: null,
+        messageId: d.messageId,
+      },
+    ]);
+    const [declared] = await waitFor(
+      'declaration stored',
+      () => hits(d.messageId),
+      (r) => r.length === 1,
+      60_000,
+    );
+    expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
+    // The manifest is judged again against the declaration (a new row for its messageId).
+    const [rejudged] = await waitFor(
+      'manifest re-judged',
+      () => hits(m.messageId),
+      (r) => r[0]?.ruleIds.includes('manifest-declaration-mismatch') === true,
+      60_000,
+    );
+    expect(rejudged!.ruleIds).toContain('manifest-declaration-mismatch');
+    expect((await metrics.counterpartLookups.get()).values[0]?.value).toBe(1);
+    expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
+  });
+
+  it('judges an amendment of the flagged declaration against its earlier version', async () => {
+    const d = JSON.parse(
+      (
+        await queryRows<{ report: string }>(
+          db.client,
+          `SELECT report FROM ${db.database}.decisions WHERE messageId = 'd-${run}'`,
+        )
+      )[0]!.report,
+    );
+    const [earlier] = await queryRows<{ lane: string }>(
+      db.client,
+      `SELECT toString(lane) AS lane FROM ${db.database}.decisions WHERE messageId = 'd-${run}'`,
+    );
+    expect(earlier!.lane).not.toBe('GREEN');
+    const d2 = structuredClone(d);
+    d2.messageId = `d2-${run}`;
+    d2.consignment.goods[0].description = 'Reagents';
+    d2.consignment.parties.consignee.name = 'Northern Lights Import Services';
+    await publish(topics.topic, [
+      {
+        key: consignmentId,
+        value: Buffer.from(JSON.stringify(d2)),
+        expectedReason: null,
+        messageId: d2.messageId,
+      },
+    ]);
+    const [amended] = await waitFor(
+      'amendment stored',
+      () => hits(d2.messageId),
+      (r) => r.length === 1,
+      60_000,
+    );
+    expect(amended!.ruleIds.filter((id) => id === 'amended-after-flag').length).toBe(2);
+    const [lane] = await queryRows<{ lane: string }>(
+      db.client,
+      `SELECT toString(lane) AS lane FROM ${db.database}.decisions WHERE messageId = 'd2-${run}'`,
+    );
+    const rank = { GREEN: 0, YELLOW: 1, RED: 2 } as Record<string, number>;
+    expect(rank[lane!.lane]).toBeGreaterThanOrEqual(rank[earlier!.lane]!);
+  });
+
+  it('reads the latest stored document of each kind in one batched query', async () => {
+    const docs = await loadStoredDocuments(db.client, db.database, [consignmentId, 'NO-SUCH-CONSIGNMENT']);
+    expect(docs.map((x) => [x.report.documentType, x.report.messageId]).sort()).toEqual([
+      ['DECLARATION', `d2-${run}`],
+      ['MANIFEST', `m-${run}`],
+    ]);
+  });
+});
