@@ -131,6 +131,17 @@ async function partitionLeader(topic: string, partition: number): Promise<number
   }
 }
 
+async function topicSize(topic: string): Promise<number> {
+  const kafka = new kafkajs.Kafka({ brokers: CLUSTER_BROKERS, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function p99(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -243,6 +254,12 @@ describe('cluster under failure (CLUSTER=1)', () => {
     const messages = generated.slice(0, feed.sent());
     const valid = messages.filter((m) => m.expectedReason === null);
     expect(messages.length).toBeGreaterThanOrEqual(REPORTS);
+    // Kafka holds every acknowledged message (a retried send may add copies, never fewer).
+    const inTopic = await topicSize(topics.topic);
+    log(`Kafka holds ${inTopic} messages; ${messages.length} were acknowledged`);
+    expect(inTopic, 'messages in the topic vs acknowledged to the feed').toBeGreaterThanOrEqual(
+      messages.length,
+    );
     await waitForCaughtUp(topics.groupId, topics.topic);
     log(
       `feed of ${messages.length} at ${RATE}/s done at +${((fedAt - t0) / 1000).toFixed(1)} s; caught up at +${((Date.now() - t0) / 1000).toFixed(1)} s; ${feed.retriedSends()} sends retried`,

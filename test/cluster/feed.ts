@@ -1,5 +1,8 @@
-// A steady feed for the cluster suite: sends fixed-size batches at a target rate through an idempotent,
-// acks=all producer, retrying a batch whose send failed (a broker died) until it is acknowledged.
+// A steady feed for the cluster suite: sends fixed-size batches at a target rate with the project's own
+// producer settings (acks=all, not idempotent: services/pipeline/kafka.ts), retrying a batch whose send
+// failed until it is acknowledged. kafkajs's idempotent producer was tried here first and, in 2 of 6 runs,
+// acknowledged a partition's share of one send (34 and 37 messages) that never reached the log when
+// the leader was SIGKILLed (docs/scale-out.md).
 // Records when each message was acknowledged, so latency can be read per report afterwards.
 import kafkajs from 'kafkajs';
 import type { TestMessage } from '../support/reports.ts';
