@@ -19,6 +19,7 @@ const CURRENT_CLICKHOUSE_TESTS = [
   'test/integration/ds-training.test.ts',
   'test/integration/ds-shadow.test.ts',
   'test/integration/ds-drift.test.ts',
+  'test/integration/permit-register.test.ts',
 ];
 
 export default defineConfig({

@@ -32,6 +32,14 @@ export const substanceMatchSchema = z.object({
 export const SCREENING_STATUSES = ['COMPLETE', 'PARTIAL', 'UNSCREENED'] as const;
 export type ScreeningStatus = (typeof SCREENING_STATUSES)[number];
 
+/** kg a covered goods line takes from a permit in the register (the ledger of permit quantities). */
+export const permitUseSchema = z.object({
+  reference: z.string(),
+  casNumber: z.string(),
+  quantityKg: z.number().min(0),
+  goodsLine: z.number().int(),
+});
+
 export const featureContributionSchema = z.object({ feature: z.string(), contribution: z.number() });
 
 export const decisionSchema = z.object({
@@ -50,9 +58,12 @@ export const decisionSchema = z.object({
   topFeatures: z.array(featureContributionSchema),
   randomSelection: z.boolean().optional(),
   screening: z.enum(SCREENING_STATUSES).optional(),
+  /** Present when a cited permit verified in the register covers a line. */
+  permitUse: z.array(permitUseSchema).optional(),
 });
 
 export type RuleHit = z.infer<typeof ruleHitSchema>;
 export type SubstanceMatch = z.infer<typeof substanceMatchSchema>;
+export type PermitUse = z.infer<typeof permitUseSchema>;
 export type FeatureContribution = z.infer<typeof featureContributionSchema>;
 export type Decision = z.infer<typeof decisionSchema>;

@@ -15,6 +15,7 @@ import { listModels, readPointer, resolveRegistryDir } from '../registry/registr
 import { type RegistryRow, type RegistryTable, registryRows } from '../registry/registry-table.ts';
 import { loadScorer } from '../runtime/load-scorer.ts';
 import { DEFAULT_LANE_POLICY_PATH, loadLanePolicy } from '../scoring/lane-policy.ts';
+import { DEFAULT_PERMITS_DIR } from '../scoring/permit-register.ts';
 import { type ClickHouseClient, createClickHouse } from '../storage/clickhouse.ts';
 import { applyCalibration, formatCalibration, runCalibration } from '../training/calibrate-lanes.ts';
 import { writeEvaluationReport } from '../training/eval-report.ts';
@@ -144,7 +145,12 @@ export function registerDataScienceCommands(program: Command): void {
               ...(o.simulateInspection ? { simulateInspection: DEFAULT_INSPECTION } : {}),
             };
         const scorer = o.simulateInspection
-          ? await loadScorer({ logger, modelsDir: e.registryDir, drift: false })
+          ? await loadScorer({
+              logger,
+              modelsDir: e.registryDir,
+              drift: false,
+              permitsPath: e.config.PERMITS_DIR ?? DEFAULT_PERMITS_DIR,
+            })
           : undefined;
         try {
           const result = await runTraining({
@@ -212,6 +218,7 @@ export function registerDataScienceCommands(program: Command): void {
           ...(e.config.RULES_DIR ? { rulesDir: e.config.RULES_DIR } : {}),
           lanePolicyPath: lanePolicyPath(e),
           ...(o.watchlist ? { watchlistDir: o.watchlist } : {}),
+          ...(e.config.PERMITS_DIR ? { permitsPath: e.config.PERMITS_DIR } : {}),
           onStage: (s) => progress.stage(s),
         });
         const written = o.report ? await writeEvaluationReport(r, o.report) : [];
@@ -511,6 +518,8 @@ export function registerDataScienceCommands(program: Command): void {
           drift: false,
           ...(e.config.RULES_DIR ? { rulesDir: e.config.RULES_DIR } : {}),
           ...(e.config.WATCHLIST_DIR ? { watchlistDir: e.config.WATCHLIST_DIR } : {}),
+          // The pipeline's permit register, so lanes are calibrated on what the pipeline will decide.
+          permitsPath: e.config.PERMITS_DIR ?? DEFAULT_PERMITS_DIR,
         });
         try {
           const run = runCalibration({

@@ -131,19 +131,37 @@ export function buildProgram(): Command {
     .option('--input <file>', 'reports, one JSON object per line (default: stdin)')
     .option('--output <file>', 'decision records, one per line (default: stdout)')
     .option('--watchlist <dir>', 'directory with an OFAC SDN legacy CSV (sdn.csv, alt.csv)')
-    .action(async (opts: { input?: string; output?: string; watchlist?: string }) => {
-      const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
-      const scorer = await loadScorer({
-        logger,
-        ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
-      });
-      const input = await openInput(opts.input);
-      const output = await openOutput(opts.output);
-      const summary = await scoreStreams({ input, output, errors: process.stderr, scorer });
-      if (output !== process.stdout) await new Promise((r) => output.end(r));
-      await scorer.close();
-      logger.debug(summary, 'score finished');
-    });
+    .option(
+      '--permits <file>',
+      'permit register CSV (reference,type,issuingCountry,holderName,holderIdentifier,casNumber,maxQuantityKg,validFrom,validUntil)',
+    )
+    .option(
+      '--history <file>',
+      'earlier reports (NDJSON) whose consignees are known: turns on the first-time importer indicator',
+    )
+    .action(
+      async (opts: {
+        input?: string;
+        output?: string;
+        watchlist?: string;
+        permits?: string;
+        history?: string;
+      }) => {
+        const logger = createRootLogger(process.env.LOG_LEVEL ?? 'warn');
+        const scorer = await loadScorer({
+          logger,
+          ...(opts.watchlist ? { watchlistDir: opts.watchlist } : {}),
+          ...(opts.permits ? { permitsPath: opts.permits } : {}),
+          ...(opts.history ? { history: { file: opts.history } } : {}),
+        });
+        const input = await openInput(opts.input);
+        const output = await openOutput(opts.output);
+        const summary = await scoreStreams({ input, output, errors: process.stderr, scorer });
+        if (output !== process.stdout) await new Promise((r) => output.end(r));
+        await scorer.close();
+        logger.debug(summary, 'score finished');
+      },
+    );
 
   program
     .command('replay')

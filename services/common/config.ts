@@ -114,6 +114,17 @@ export const pipelineConfigSchema = z
       .min(1)
       .optional()
       .describe('OFAC SDN legacy CSV and national lists to screen parties against (default: none)'),
+    PERMITS_DIR: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('permit register: a CSV file or a folder of *.csv (default: models/permits)'),
+    PERMITS_POLL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(30_000)
+      .describe('how often the ClickHouse permit_register and permit_usage tables are re-read'),
   })
   .strict();
 

@@ -19,6 +19,10 @@ export const ErrorCodes = {
     retriable: false,
     summary: 'a rules file failed validation; the previous rules stay active',
   },
+  PERMITS_INVALID: {
+    retriable: false,
+    summary: 'a permit register file failed validation; the previous register stays active',
+  },
   MODEL_INVALID: {
     retriable: false,
     summary: 'model artifacts are missing or do not match the feature schema',

@@ -44,6 +44,7 @@ import {
   spellingVariant,
   WATCHLIST_ENTITIES,
 } from './parties.ts';
+import { registeredReference } from './permits.ts';
 import type { Rng } from './prng.ts';
 import type { Mode, PartyInput, PatternName } from './types.ts';
 
@@ -567,20 +568,16 @@ const licitControlledLicensed: Builder = (ctx) => {
   );
   const year = YEAR_OF(ctx.nowMs);
   const permits: Permit[] = [];
-  if (rng.chance(0.92))
-    permits.push({ type: 'PEN', reference: permitReference(rng, 'PEN', supplier.country, year) });
-  if (rng.chance(0.9))
-    permits.push({
-      type: 'IMPORT_PERMIT',
-      reference: permitReference(rng, 'IMPORT_PERMIT', buyer.country, year),
-    });
-  if (rng.chance(0.5))
-    permits.push({
-      type: 'EXPORT_PERMIT',
-      reference: permitReference(rng, 'EXPORT_PERMIT', supplier.country, year),
-    });
-  if (buyer.country === 'US' && rng.chance(0.8))
-    permits.push({ type: 'REGISTRATION', reference: permitReference(rng, 'REGISTRATION', 'US', year) });
+  // The references come from the generated permit register (models/permits/generated.csv); the Rng is
+  // drawn exactly as before so every other field of the stream stays as it was.
+  const registered = (type: Permit['type'], firm: Firm, country: string): Permit => {
+    const drawn = permitReference(rng, type, country, year);
+    return { type, reference: registeredReference(type, firm, chem.key, year) ?? drawn };
+  };
+  if (rng.chance(0.92)) permits.push(registered('PEN', supplier, supplier.country));
+  if (rng.chance(0.9)) permits.push(registered('IMPORT_PERMIT', buyer, buyer.country));
+  if (rng.chance(0.5)) permits.push(registered('EXPORT_PERMIT', supplier, supplier.country));
+  if (buyer.country === 'US' && rng.chance(0.8)) permits.push(registered('REGISTRATION', buyer, 'US'));
   d.permits = permits;
   d.payment = { method: 'WIRE', payerIsThirdParty: false };
   d.declarationRate = 0.85;

@@ -17,6 +17,7 @@ import {
   deadLetterRow,
   decisionRow,
   type KafkaOrigin,
+  permitUsageRows,
   shadowRow,
   tsvLine,
   unreadRow,
@@ -75,6 +76,8 @@ interface Chunk {
   /** Decision rows, already encoded as TabSeparated lines (the cheap insert format). */
   rows: string[];
   shadow: DecisionRow[];
+  /** permit_usage rows: what covered goods lines drew on their permits. */
+  permitUse: DecisionRow[];
   dead: DeadLetter[];
   /** Next offset to commit per partition, covering everything in this chunk. */
   offsets: Map<number, string>;
@@ -82,16 +85,19 @@ interface Chunk {
   dlqSent: boolean;
   deadStored: boolean;
   shadowStored: boolean;
+  permitUseStored: boolean;
 }
 
 const emptyChunk = (): Chunk => ({
   rows: [],
   shadow: [],
+  permitUse: [],
   dead: [],
   offsets: new Map(),
   dlqSent: false,
   deadStored: false,
   shadowStored: false,
+  permitUseStored: false,
 });
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
@@ -119,6 +125,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const decisionsTable = `${opts.database}.decisions_raw`;
   const deadTable = `${opts.database}.dead_letters`;
   const shadowTable = `${opts.database}.shadow_scores`;
+  const permitUsageTable = `${opts.database}.permit_usage`;
   const { metrics } = opts;
   const seen = new CounterpartCache(opts.counterpartCapacity ?? 20_000);
 
@@ -169,6 +176,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (!chunk.shadowStored && chunk.shadow.length > 0) {
       await insertRows(opts.clickhouse, shadowTable, chunk.shadow);
       chunk.shadowStored = true;
+    }
+    // Before the decisions: a permit's draw must not be lost once its decision is stored and committed.
+    if (!chunk.permitUseStored && chunk.permitUse.length > 0) {
+      await insertRows(opts.clickhouse, permitUsageTable, chunk.permitUse);
+      chunk.permitUseStored = true;
     }
     const started = performance.now();
     await insertTsv(opts.clickhouse, decisionsTable, DECISION_COLUMNS, chunk.rows);
@@ -289,6 +301,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       }
       v.lane = d.lane;
       pending.rows.push(tsvLine(decisionRow(d, v.report, v.raw, v.origin)));
+      pending.permitUse.push(...permitUsageRows(d, v.report));
       metrics.scored.inc({ lane: d.lane });
       metrics.screened.inc({ status: d.screening ?? 'COMPLETE' });
       opts.laneRates?.observe(d.lane);
@@ -302,6 +315,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         e.lane = d.lane;
         pending.rows.push(tsvLine(decisionRow(d, e.report, e.raw, e.origin)));
+        pending.permitUse.push(...permitUsageRows(d, e.report));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
       for (const s of opts.scorer.shadowBatch?.(againReports, redecided, scoredAt, { counterparts }) ?? [])

@@ -13,11 +13,17 @@ import { createModelSlot, type ModelSlot, type SlotModel } from '../registry/mod
 import { resolveRegistryDir } from '../registry/registry.ts';
 import { createScorer, type DecisionPolicy } from '../scoring/decide.ts';
 import { extractBatch } from '../scoring/features.ts';
+import { createImporterHistory } from '../scoring/importer-history.ts';
 import { loadModel } from '../scoring/model.ts';
+import { createPermitLedger } from '../scoring/permit-ledger.ts';
+import type { PermitRegister } from '../scoring/permit-register.ts';
 import { type ModelPrediction, NullModel, type RiskModel } from '../scoring/risk-model.ts';
 import { createRulesStore } from '../scoring/rules-store.ts';
 import type { Scorer, ShadowScore } from '../scoring/scorer.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir } from '../scoring/watchlist.ts';
+import type { ClickHouseClient } from '../storage/clickhouse.ts';
+import { loadHistoryFile, loadHistoryFromClickHouse } from './history-source.ts';
+import { createPermitSource } from './permit-source.ts';
 
 export { driftStatus };
 
@@ -29,6 +35,12 @@ export interface LoadScorerOptions {
   /** The model registry folder (or a folder with a `model-registry/` in it). Default models/model-registry. */
   modelsDir?: string;
   watchlistDir?: string;
+  /** Permit register file or folder; undefined: none, cited permits are reported as not verified. */
+  permitsPath?: string;
+  /** The running system's permit tables (permit_register, permit_usage) and how often to re-read them. */
+  permitsClickHouse?: { client: ClickHouseClient; database: string; pollMs?: number };
+  /** First-time importers: a file of earlier reports (`score --history`), or the ClickHouse decisions. */
+  history?: { file: string } | { client: ClickHouseClient; database: string };
   /** Watch rules and the champion/challenger pointers for changes (long-running services). */
   watch?: boolean;
   /** Prometheus registry for the drift gauges (the pipeline's). Without one, drift is computed but not exported. */
@@ -46,6 +58,8 @@ export interface LoadedScorer extends Scorer {
   readonly registryDir: string;
   /** The live drift monitor (null when turned off). */
   readonly drift: DriftMonitor | null;
+  /** The permit register in force (null without one). */
+  readonly permits: PermitRegister | null;
   /** Re-reads champion.json and challenger.json now (the watcher does this by itself). */
   refreshModels(): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +106,33 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     logger: log,
   });
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
+  // One ledger for champion and challenger: both see the same quantities already drawn.
+  const ledger = createPermitLedger();
+  const permits =
+    opts.permitsPath === undefined && opts.permitsClickHouse === undefined
+      ? null
+      : await createPermitSource({
+          path: opts.permitsPath ?? null,
+          ledger,
+          logger: opts.logger,
+          watch,
+          ...(opts.permitsClickHouse === undefined ? {} : { clickhouse: opts.permitsClickHouse }),
+        });
+  const history =
+    opts.history === undefined
+      ? null
+      : 'file' in opts.history
+        ? loadHistoryFile(opts.history.file)
+        : await loadHistoryFromClickHouse(opts.history.client, opts.history.database).catch(
+            (err: unknown) => {
+              // ClickHouse down at start must not stop scoring: consignees seen from now on still count.
+              log.warn(
+                { err },
+                'decision history unreadable; first-time importers judged from this run only',
+              );
+              return createImporterHistory();
+            },
+          );
   const backendLogger = { info: (o: object, m: string) => log.debug(o, m) };
 
   const champion = createModelSlot<ChampionEntry>({
@@ -144,8 +185,18 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     model: slotModel(champion, drift ? (raw, scores, n) => drift?.observe(raw, scores, n) : undefined),
     watchlist,
     policy,
+    permits,
+    ledger,
+    history,
   });
-  const shadowScorer = createScorer({ rules, model: slotModel(challenger), watchlist, policy });
+  const shadowScorer = createScorer({
+    rules,
+    model: slotModel(challenger),
+    watchlist,
+    policy,
+    permits,
+    ledger,
+  });
 
   return {
     get modelVersion() {
@@ -159,6 +210,9 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     registryDir,
     drift,
+    get permits() {
+      return permits?.current ?? null;
+    },
     get lanePolicy() {
       return rules.current.lanes;
     },
@@ -190,6 +244,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     async close() {
       rules.close();
+      permits?.close();
       drift?.close();
       await Promise.all([champion.close(), challenger.close()]);
     },

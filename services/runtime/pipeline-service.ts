@@ -10,6 +10,7 @@ import { buildOpsApp } from '../pipeline/ops-http.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { createClickHouse } from '../storage/clickhouse.ts';
 import { type LoadedScorer, loadScorer } from './load-scorer.ts';
+import { DEFAULT_PERMITS_DIR } from './permit-source.ts';
 
 export interface RunningPipeline {
   pipeline: Pipeline;
@@ -22,19 +23,29 @@ export interface RunningPipeline {
 
 export async function startPipelineService(config: PipelineConfig, logger: Logger): Promise<RunningPipeline> {
   const metrics = createPipelineMetrics();
+  const clickhouse = createClickHouse({
+    url: config.CLICKHOUSE_URL,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+  });
   const scorer = await loadScorer({
     logger,
     ...(config.RULES_DIR ? { rulesDir: config.RULES_DIR } : {}),
     ...(config.MODELS_DIR ? { modelsDir: config.MODELS_DIR } : {}),
     ...(config.LANE_POLICY_FILE ? { lanePolicyPath: config.LANE_POLICY_FILE } : {}),
     ...(config.WATCHLIST_DIR ? { watchlistDir: config.WATCHLIST_DIR } : {}),
+    permitsPath: config.PERMITS_DIR ?? DEFAULT_PERMITS_DIR,
+    permitsClickHouse: {
+      client: clickhouse,
+      database: config.CLICKHOUSE_DATABASE,
+      pollMs: config.PERMITS_POLL_MS,
+    },
+    history: { client: clickhouse, database: config.CLICKHOUSE_DATABASE },
     watch: true,
     registry: metrics.registry,
-  });
-  const clickhouse = createClickHouse({
-    url: config.CLICKHOUSE_URL,
-    username: config.CLICKHOUSE_USER,
-    password: config.CLICKHOUSE_PASSWORD,
+  }).catch(async (err: unknown) => {
+    await clickhouse.close();
+    throw err;
   });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
   const laneRates = createLaneRateMonitor({

@@ -36,10 +36,11 @@ describe('the three shared examples', () => {
     expect(d.substances).toEqual([]);
   });
 
-  it('licensed 4-piperidone declaration is not RED, and says why it is controlled and licensed', () => {
+  it('licensed 4-piperidone declaration is not RED, and says why it is controlled and what its permits prove', () => {
     const d = score(licensed);
     expect(d.lane).not.toBe('RED');
-    expect(ids(d.ruleHits)).toEqual(['controlled-substance-permit']);
+    // No permit register here: the cited permits are reported as not verified (permit-check.test.ts checks them).
+    expect(ids(d.ruleHits)).toEqual(['controlled-substance-permit-unverified']);
     expect(d.ruleHits[0]!.explanation).toContain(
       '4-piperidone is controlled in IN (RCS Order Schedule C (G.S.R. 71(E)), since 2025-01-23) on 2026-04-11',
     );

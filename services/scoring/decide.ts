@@ -7,7 +7,10 @@ import type { Decision, FeatureContribution, Lane, RuleHit } from '../../schemas
 import type { Report } from '../../schemas/report.ts';
 import { DEFAULT_FACT_OPTIONS, type FactOptions } from './fact-catalogue.ts';
 import { type ComputedFacts, computeFacts } from './facts.ts';
+import type { ImporterHistory } from './importer-history.ts';
 import type { LanePolicy } from './lane-policy.ts';
+import { createPermitLedger, type PermitLedger } from './permit-ledger.ts';
+import { loadPermitRegister, type PermitRegister } from './permit-register.ts';
 import { reconcile } from './reconcile.ts';
 import type { ModelPrediction, RiskModel } from './risk-model.ts';
 import { NullModel } from './risk-model.ts';
@@ -118,6 +121,7 @@ export function decide(
     topFeatures: topFeatures(prediction, policy.topFeatures),
     ...(selected ? { randomSelection: true } : {}),
     screening: 'COMPLETE',
+    ...(facts.permitDraws.length > 0 ? { permitUse: facts.permitDraws } : {}),
   };
 }
 
@@ -128,6 +132,17 @@ export interface ScorerOptions {
   watchlist?: Watchlist;
   policy?: Partial<DecisionPolicy>;
   factOptions?: Partial<FactOptions>;
+  /** The permit register, or a source whose register may change (hot reload); absent: permits unverified. */
+  permits?: PermitRegister | PermitSource | null;
+  /** Quantities already drawn on permits; default a fresh one (earlier reports of this scorer count). */
+  ledger?: PermitLedger;
+  /** Consignees already seen (first-time importer); absent or null: that indicator is not judged. */
+  history?: ImporterHistory | null;
+}
+
+/** A permit register that may be replaced while running (file watch, ClickHouse poll). */
+export interface PermitSource {
+  readonly current: PermitRegister | null;
 }
 
 export function resolvePolicy(p: Partial<DecisionPolicy> = {}): DecisionPolicy {
@@ -173,6 +188,11 @@ export function createScorer(options: ScorerOptions): Scorer {
   };
   const factOptions: FactOptions = { ...DEFAULT_FACT_OPTIONS, ...options.factOptions };
   const snapshot = (): RulesSnapshot => ('current' in options.rules ? options.rules.current : options.rules);
+  const ledger = options.ledger ?? createPermitLedger();
+  const permits = options.permits ?? null;
+  const history = options.history ?? null;
+  const register = (): PermitRegister | null =>
+    permits === null ? null : 'current' in permits ? permits.current : permits;
 
   return {
     get modelVersion() {
@@ -190,9 +210,20 @@ export function createScorer(options: ScorerOptions): Scorer {
       const policy = policyOf(snap);
       const versions = { modelVersion: model.version, rulesVersion: snap.version };
       const predictions = reports.length === 0 ? [] : model.predictBatch(reports);
-      const ctx = { knowledge: snap.knowledge, matcher: snap.matcher, watchlist, options: factOptions };
+      const reg = register();
+      const ctx = {
+        knowledge: snap.knowledge,
+        matcher: snap.matcher,
+        watchlist,
+        options: factOptions,
+        permits: reg === null ? null : { register: reg, ledger },
+        history,
+      };
       return reports.map((report, i) => {
         const facts = computeFacts(report, ctx);
+        // Recorded at once, so the next report of the batch sees what this one drew.
+        if (reg !== null) ledger.record(report.consignment.consignmentId, facts.permitDraws);
+        history?.record(report.consignment.parties.consignee.name, report.consignment.consignmentId);
         const hits = evaluateRules(snap.rules, facts);
         // Both documents of the consignment have arrived: their disagreements are evidence too.
         const other = scoreOptions?.counterparts?.get(report.messageId);
@@ -208,8 +239,10 @@ export function createScorer(options: ScorerOptions): Scorer {
   };
 }
 
-export interface DefaultScorerOptions extends Omit<ScorerOptions, 'rules' | 'watchlist'> {
+export interface DefaultScorerOptions extends Omit<ScorerOptions, 'rules' | 'watchlist' | 'permits'> {
   rulesDir?: string;
+  /** A permit register file or folder of *.csv (models/permits/ is the pipeline's default). */
+  permitsPath?: string;
   knowledgePath?: string;
   watchlistDir?: string;
   /** Hot-reload rules when their files change. */
@@ -231,5 +264,6 @@ export function createDefaultScorer(options: DefaultScorerOptions = {}): {
   });
   const watchlist =
     options.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(options.watchlistDir);
-  return { scorer: createScorer({ ...options, rules, watchlist }), rules };
+  const permits = options.permitsPath === undefined ? null : loadPermitRegister(options.permitsPath);
+  return { scorer: createScorer({ ...options, rules, watchlist, permits }), rules };
 }

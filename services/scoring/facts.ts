@@ -11,16 +11,38 @@ import {
   type ReportFacts,
 } from './fact-catalogue.ts';
 import { tokenSetSimilarity } from './fuzzy.ts';
+import type { ImporterHistory } from './importer-history.ts';
 import { type ControlContext, type Knowledge, type Listing, reportDay } from './knowledge.ts';
 import type { ChemicalMatch, ChemicalMatcher, LineMatch } from './matching.ts';
+import {
+  CAS_FILLER_WORDS,
+  CHEMICAL_CHAPTER,
+  CHEMICAL_CONTEXT_WORDS,
+  CHEMICAL_UNIT,
+  NARCOTICS,
+  narcoticHeading,
+  narcoticOf,
+  PACKAGING_CONSUMER_WORDS,
+} from './narcotics.ts';
 import { normalizePartyName, type PartyNameProfile, partyNameProfile } from './party-names.ts';
 import {
+  checkPermits,
+  lineQuantityKg,
+  NONE_FILED,
+  type PermitContext,
+  type PermitLine,
+} from './permit-check.ts';
+import type { PermitDraw } from './permit-ledger.ts';
+import { FREE_ZONE_ENTITY, FREE_ZONE_PORTS } from './route-risk.ts';
+import {
+  CONSUMER_WORDS,
   emailCountry,
   MAX_KG_PER_PACKAGE,
   phoneCountries,
   residentialTokens,
   TO_ORDER_PATTERN,
   USD_PER_UNIT,
+  VAGUE_WORDS,
 } from './vocabulary.ts';
 import type { Watchlist, WatchlistHit } from './watchlist.ts';
 
@@ -28,6 +50,8 @@ export interface ComputedFacts {
   report: ReportFacts;
   lines: LineFacts[];
   substances: SubstanceMatch[];
+  /** What covered lines take from their permits; the scorer records them in the ledger. */
+  permitDraws: PermitDraw[];
 }
 
 export interface FactContext {
@@ -35,6 +59,10 @@ export interface FactContext {
   matcher: ChemicalMatcher;
   watchlist: Watchlist;
   options?: FactOptions;
+  /** Permit register and ledger; absent or null: cited permits are reported as not verified. */
+  permits?: PermitContext | null;
+  /** Consignees of earlier consignments; absent or null: first-time importers are not judged. */
+  history?: ImporterHistory | null;
 }
 
 const CORE_MATCH = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM']);
@@ -120,6 +148,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   const permitPresent = c.permits.length > 0;
   const substances: SubstanceMatch[] = [];
   const lineMatches: LineMatch[] = c.goods.map((g) => matcher.matchLine(g));
+  const permitLines: PermitLine[] = [];
 
   const lines: LineFacts[] = c.goods.map((g, i) => {
     const lm = lineMatches[i]!;
@@ -129,10 +158,25 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.chemicalHs = g.hsCode !== null && /^(28|29|3824)/.test(g.hsCode);
     f.namesChemical = lm.namesChemical;
     f.chemicalContext = lm.chemicalContext;
-    f.bareCas = lm.bareCas;
+    // "METHANOL, 200 KG DRUM CAS#67-56-1" names its chemical: only a description of CAS, units and
+    // packaging is bare.
+    f.bareCas = lm.bareCas && !lm.tokens.some(namesSomething);
     f.unknownCas = lm.unknownCas.join(', ');
     f.invalidCas = lm.invalidCas.join(', ');
+    // Computed once, and only for a line with a match (most lines have none).
+    let abbreviationContext: boolean | undefined;
+    const narcotic = narcoticOf(lm.tokens, g.casNumbers);
+    const narcHeading = narcoticHeading(g.hsCode);
+    let analogueFromFentanylFamily = false;
     for (const m of lm.matches) {
+      // Context before keywords: an abbreviation counts only on a line about a chemical ("NPP" in
+      // "spare parts for NPP" under HS 8401 is a nuclear power plant).
+      if (isAbbreviation(knowledge, m)) {
+        abbreviationContext ??= inChemicalContext(g, lm.tokens);
+        if (!abbreviationContext) continue;
+      }
+      // A named finished opioid is judged as a narcotic below, not as a member of the fentanyl family.
+      if (narcotic !== null && m.familyId === 'fentanyl-related') continue;
       const status = knowledge.statusOf(m.name, listingsOf(knowledge, m), control);
       const role = m.substanceId === null ? 'analogue' : knowledge.substances.get(m.substanceId)?.role;
       const anywhere = status.listing ?? status.elsewhere[0] ?? null;
@@ -171,8 +215,27 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         f.controlledReagent = true;
         f.reagent = m.name;
         f.reagentNote = status.explanation;
+      } else if (core && !status.controlled && status.elsewhere.length > 0 && role === 'reagent') {
+        // A reagent controlled only elsewhere weighs less than one controlled here (weights follow the law).
+        if (!f.reagentElsewhere) {
+          f.reagentElsewhere = true;
+          f.reagentElsewhereNote = `${m.name} (${evidence}): ${status.explanation}`;
+        }
+      } else if (
+        core &&
+        !status.controlled &&
+        status.elsewhere.length > 0 &&
+        m.confidence < opts.minConfidence
+      ) {
+        // An uncertain name of a precursor controlled only elsewhere: never above the same name controlled here.
+        if (!f.possibleControlled && !f.controlled) {
+          f.possibleControlled = true;
+          f.possibleConfidence = m.confidence;
+          f.possibleNote = `${evidence} may be ${m.name}; ${status.explanation}`;
+        }
       } else if (m.kind === 'ANALOGUE' || (core && !status.controlled && status.elsewhere.length > 0)) {
         if (!f.analogue) {
+          analogueFromFentanylFamily = m.familyId === 'fentanyl-related';
           f.analogue = true;
           f.analogueName = m.name;
           f.analogueEvidence = evidence;
@@ -180,7 +243,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
           f.analogueControlledHere = status.controlled;
         }
         if (m.familyId === 'fentanyl-related') f.fentanylRelated = true;
-      } else if (m.kind === 'HS' && !f.strongHsOnly) {
+      } else if (m.kind === 'HS' && !f.strongHsOnly && narcHeading === null) {
         f.strongHsOnly = !lm.matches.some((o) => o !== m && o.kind !== 'HS');
         f.hsSubstance = m.name;
         f.hsNote = status.explanation;
@@ -191,13 +254,31 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
         }); ${status.explanation}`;
       }
     }
+    if (narcotic !== null) {
+      f.narcotic = true;
+      f.narcoticName = narcotic.narcotic.name;
+      f.narcoticEvidence = narcotic.evidence;
+    } else if (narcHeading !== null && !f.controlled && !(f.analogue && !analogueFromFentanylFamily)) {
+      // 2933.33 / 2933.34 / 2934.92 hold finished opioids, not precursors: judged as a narcotic heading.
+      f.narcoticHsOnly = !lm.matches.some((m) => m.kind !== 'HS' && m.familyId !== 'fentanyl-related');
+      f.narcoticHeading = narcHeading;
+    }
     const wording = lm.wording;
     f.vague = wording.vague;
     f.consolidatedWording = wording.consolidatedWording;
-    f.consumerWording = wording.consumerWording;
+    // Bulk chemicals travel "in 25 kg bags", "light" is a grade: on a chemical line only other consumer
+    // words are a sign of mis-description.
+    f.consumerWording =
+      wording.consumerWording &&
+      (!(f.chemicalHs || lm.chemicalContext) ||
+        lm.tokens.some((t) => CONSUMER_WORDS.has(t) && !PACKAGING_CONSUMER_WORDS.has(t)));
     f.hsDescriptionMismatch = f.chemicalHs && f.consumerWording && !f.namesChemical;
     f.chemicalUnderNonChemicalHs =
-      g.hsCode !== null && !f.chemicalHs && (f.controlled || f.analogue || f.controlledReagent);
+      g.hsCode !== null &&
+      !f.chemicalHs &&
+      (f.controlled || f.analogue || f.controlledReagent) &&
+      // Medicaments in measured doses belong under chapter 30 (patches, injections).
+      !(f.narcotic && g.hsCode.startsWith('30'));
     f.weightNote = weightProblem(g);
     f.weightImplausible = f.weightNote !== '';
     f.valuePerKgUsd = Math.round(usdPerKg(g) * 100) / 100;
@@ -206,7 +287,36 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     f.valueImplausible = f.valuePerKgUsd >= 0 && fine && f.valuePerKgUsd < opts.minFineChemicalUsdPerKg;
     f.pillPress = wording.pillPress;
     f.residualHsUnnamed = lm.heading?.strength === 'weak' && !f.namesChemical;
+    // Without cited permits every line is "none-filed": no need to describe lines to the checks.
+    if (c.permits.length > 0) permitLines.push(permitLine(g, lm, f));
     return f;
+  });
+  const permitDraws: PermitDraw[] = [];
+  const checks =
+    c.permits.length > 0
+      ? checkPermits(report, permitLines, knowledge, ctx.permits ?? null, permitDraws)
+      : null;
+  lines.forEach((f, i) => {
+    if (checks === null) {
+      f.permitState = 'none-filed';
+      f.permitNote = NONE_FILED;
+      return;
+    }
+    const k = checks[i]!;
+    f.permitState = k.state;
+    f.permitNote = k.note;
+    f.permitUnknown = k.unknown !== '';
+    f.permitUnknownNote = k.unknown;
+    f.permitExpired = k.expired !== '';
+    f.permitExpiredNote = k.expired;
+    f.permitWrongSubstance = k.wrongSubstance !== '';
+    f.permitWrongSubstanceNote = k.wrongSubstance;
+    f.permitWrongHolder = k.wrongHolder !== '';
+    f.permitWrongHolderNote = k.wrongHolder;
+    f.permitWrongCountry = k.wrongCountry !== '';
+    f.permitWrongCountryNote = k.wrongCountry;
+    f.permitQuantityExceeded = k.quantityExceeded !== '';
+    f.permitQuantityNote = k.quantityExceeded;
   });
 
   const consignee = c.parties.consignee;
@@ -224,6 +334,18 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
   const origin = route.originCountry;
   const dest = route.destinationCountry;
   const corridor = corridorOf(origin, loading, dest, c.mode);
+  const secondaryCorridor = corridor === '' ? secondaryCorridorOf(origin, loading, dest, c.mode) : '';
+  const freeZone = freeZoneOf(route.transshipmentPorts, route.portOfLoading, c.parties);
+  const holdsControlled = lines.some(
+    (l) =>
+      l.controlled ||
+      l.controlledReagent ||
+      l.possibleControlled ||
+      l.analogue ||
+      l.fentanylRelated ||
+      l.narcotic,
+  );
+  const history = ctx.history ?? null;
   const totalUsd = c.goods.reduce((sum, g) => {
     const v = g.declaredValue;
     const rate = v ? USD_PER_UNIT[v.currency] : undefined;
@@ -252,6 +374,11 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
       loading !== origin || tranship.some((t) => t !== origin && t !== loading && t !== dest),
     highRiskCorridor: corridor !== '',
     corridor,
+    secondaryCorridor,
+    freeZoneRouting: freeZone !== '',
+    freeZoneNote: freeZone,
+    holdsControlled,
+    firstTimeImporter: history !== null && holdsControlled && !history.known(consignee.name, c.consignmentId),
     permitPresent,
     permitRefs: c.permits.map((p) => `${p.type} ${p.reference}`).join(', '),
     paymentMethod: c.payment?.method ?? 'NONE',
@@ -293,17 +420,113 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
     watchlistList: hit?.hit.list ?? '',
     lineCount: c.goods.length,
   };
-  return { report: r, lines, substances };
+  return { report: r, lines, substances, permitDraws };
+}
+
+const WORD = /[a-z]{3,}/;
+
+/** A token that names something besides a CAS number: not digits, units, packaging or vague words. */
+const namesSomething = (t: string) => WORD.test(t) && !CAS_FILLER_WORDS.has(t) && !VAGUE_WORDS.has(t);
+
+/** HS chapter 28/29/38, a CAS number, a chemical unit ("99%", "500 g") or a chemical word on the line. */
+function inChemicalContext(g: Report['consignment']['goods'][number], tokens: readonly string[]): boolean {
+  return (
+    (g.hsCode !== null && CHEMICAL_CHAPTER.test(g.hsCode)) ||
+    g.casNumbers.length > 0 ||
+    CHEMICAL_UNIT.test(g.description) ||
+    tokens.some((t) => CHEMICAL_CONTEXT_WORDS.has(t))
+  );
+}
+
+const normAbbr = (v: string) => v.toLowerCase().replace(/[^a-z0-9]/g, '');
+const abbreviationSets = new WeakMap<Knowledge, Map<string, Set<string>>>();
+
+/** The match is one of its substance's abbreviations ("NPP", "4-AP"), not a name, synonym or CAS. */
+function isAbbreviation(knowledge: Knowledge, m: ChemicalMatch): boolean {
+  if (m.substanceId === null || m.kind.startsWith('CAS') || m.kind === 'HS') return false;
+  let sets = abbreviationSets.get(knowledge);
+  if (sets === undefined) {
+    sets = new Map();
+    for (const s of knowledge.substances.values()) sets.set(s.id, new Set(s.abbreviations.map(normAbbr)));
+    abbreviationSets.set(knowledge, sets);
+  }
+  return sets.get(m.substanceId)?.has(normAbbr(m.evidence)) ?? false;
+}
+
+const firstName = (lm: LineMatch) => lm.matches.find((m) => IDENTITY_KINDS.has(m.kind))?.name ?? '';
+
+const IDENTITY_KINDS = new Set(['CAS', 'CAS_TEXT', 'NAME', 'SYNONYM', 'ABBREVIATION', 'ANALOGUE']);
+
+/** The line as the permit checks see it: identified substances, their CAS numbers, the quantity. */
+function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f: LineFacts): PermitLine {
+  const ids = new Set<string>();
+  const cas = new Set<string>();
+  for (const m of lm.matches) {
+    if (!IDENTITY_KINDS.has(m.kind)) continue;
+    if (m.cas !== null) cas.add(m.cas);
+    if (m.substanceId !== null && m.familyId === null) ids.add(m.substanceId);
+  }
+  // An authorisation for a narcotic covers it by any CAS of the drug (base or salt).
+  const narcotic = f.narcotic ? NARCOTICS.find((n) => n.name === f.narcoticName) : undefined;
+  for (const c of narcotic?.cas ?? []) cas.add(c);
+  return {
+    lineNumber: g.lineNumber,
+    substanceIds: ids,
+    casNumbers: cas,
+    substance:
+      f.substance ||
+      f.reagent ||
+      f.analogueName ||
+      f.evidence ||
+      firstName(lm) ||
+      'the substance on this line',
+    quantityKg: lineQuantityKg(g),
+    needsPermit:
+      f.controlled ||
+      f.controlledReagent ||
+      f.reagentElsewhere ||
+      f.possibleControlled ||
+      f.analogue ||
+      f.fentanylRelated ||
+      f.narcotic,
+  };
 }
 
 /** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
 function corridorOf(origin: string, loading: string, dest: string, mode: string): string {
   // Origins: the origin country and the country of the port of loading.
-  const cn = origin === 'CN' || loading === 'CN';
-  if (dest === 'MX' && (cn || origin === 'HK' || loading === 'HK')) return `${cn ? 'CN' : 'HK'} → MX`;
-  if (dest === 'MX' && (origin === 'IN' || loading === 'IN')) return 'IN → MX';
-  if ((dest === 'US' || dest === 'CA') && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
+  const from = (c: string) => origin === c || loading === c;
+  const cn = from('CN');
+  if (dest === 'MX' && (cn || from('HK'))) return `${cn ? 'CN' : 'HK'} → MX`;
+  if (dest === 'MX' && from('IN')) return 'IN → MX';
+  const northAmerica = dest === 'US' || dest === 'CA';
+  if (northAmerica && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
     return `CN → ${dest} by ${mode}`;
+  }
+  return '';
+}
+
+/** Corridors named by issue #15 whose sources are not yet verified ([M] in docs/scoring.md): weighed lower. */
+function secondaryCorridorOf(origin: string, loading: string, dest: string, mode: string): string {
+  const from = (c: string) => origin === c || loading === c;
+  const northAmerica = dest === 'US' || dest === 'CA';
+  if (northAmerica && from('IN')) return `IN → ${dest}`;
+  if (northAmerica && from('HK')) return `HK → ${dest}`;
+  if (dest === 'CA' && from('CN') && mode === 'SEA') return 'CN → CA by sea';
+  return '';
+}
+
+/** DOMAIN.md §3 #5, #8: goods through a free-zone port, or a free-zone entity as shipper or consignee. */
+function freeZoneOf(
+  transshipment: readonly string[],
+  loading: string,
+  parties: Report['consignment']['parties'],
+): string {
+  const port = [...transshipment, loading].find((p) => FREE_ZONE_PORTS[p] !== undefined);
+  if (port !== undefined) return `through ${FREE_ZONE_PORTS[port]} (${port})`;
+  for (const role of ['consignee', 'shipper'] as const) {
+    const name = parties[role].name;
+    if (FREE_ZONE_ENTITY.test(name)) return `${role} "${name}" is a free-zone entity`;
   }
   return '';
 }
@@ -349,6 +572,8 @@ function emptyLineFacts(number: number, description: string, hs: string): LineFa
     controlledReagent: false,
     reagent: '',
     reagentNote: '',
+    reagentElsewhere: false,
+    reagentElsewhereNote: '',
     analogue: false,
     analogueName: '',
     analogueEvidence: '',
@@ -374,5 +599,24 @@ function emptyLineFacts(number: number, description: string, hs: string): LineFa
     valueImplausible: false,
     pillPress: false,
     residualHsUnnamed: false,
+    narcotic: false,
+    narcoticName: '',
+    narcoticEvidence: '',
+    narcoticHsOnly: false,
+    narcoticHeading: '',
+    permitState: 'none-filed',
+    permitNote: '',
+    permitUnknown: false,
+    permitUnknownNote: '',
+    permitExpired: false,
+    permitExpiredNote: '',
+    permitWrongSubstance: false,
+    permitWrongSubstanceNote: '',
+    permitWrongHolder: false,
+    permitWrongHolderNote: '',
+    permitWrongCountry: false,
+    permitWrongCountryNote: '',
+    permitQuantityExceeded: false,
+    permitQuantityNote: '',
   };
 }

@@ -214,3 +214,20 @@ export function shadowRow(s: ShadowScore): DecisionRow {
   const at = new Date(s.scoredAt);
   return { ...s, scoredAt: formatDateTime(at), scoredAtMs: at.getTime() };
 }
+
+/** One `permit_usage` row per permit a covered goods line of the decision draws on (008_permits.sql). */
+export function permitUsageRows(decision: Decision, report: Report): DecisionRow[] {
+  if (decision.permitUse === undefined) return [];
+  const filedAt = formatDateTime(new Date(report.filedAt));
+  const scoredAtMs = new Date(decision.scoredAt).getTime();
+  return decision.permitUse.map((u) => ({
+    reference: u.reference,
+    casNumber: u.casNumber,
+    consignmentId: decision.consignmentId,
+    goodsLine: u.goodsLine,
+    quantityKg: u.quantityKg,
+    messageId: decision.messageId,
+    filedAt,
+    scoredAtMs,
+  }));
+}

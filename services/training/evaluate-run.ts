@@ -11,6 +11,7 @@ import { generateReports, PATTERNS } from '../generator/index.ts';
 import { readPointer, versionDir } from '../registry/registry.ts';
 import { createScorer, type DecisionPolicy, policyForSnapshot } from '../scoring/decide.ts';
 import { loadModel, type TfRiskModel } from '../scoring/model.ts';
+import { DEFAULT_PERMITS_DIR, loadPermitRegister, type PermitRegister } from '../scoring/permit-register.ts';
 import { NullModel, type RiskModel } from '../scoring/risk-model.ts';
 import { loadRulesSnapshot } from '../scoring/rules-store.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir, type Watchlist } from '../scoring/watchlist.ts';
@@ -113,8 +114,16 @@ function scoreAll(
   watchlist: Watchlist,
   policy: Partial<DecisionPolicy>,
   reports: readonly Report[],
+  permits: PermitRegister | null,
 ) {
-  const scorer = createScorer({ rules, model, watchlist, policy: { ...policy, randomSelectionRate: 0 } });
+  // A fresh ledger per system: each replays the same reports in order, drawing on the same permits.
+  const scorer = createScorer({
+    rules,
+    model,
+    watchlist,
+    permits,
+    policy: { ...policy, randomSelectionRate: 0 },
+  });
   const risk = new Float64Array(reports.length);
   const lanes: string[] = new Array(reports.length);
   const at = new Date(0);
@@ -137,6 +146,8 @@ export async function evaluate(opts: {
   lanePolicyPath?: string;
   /** OFAC-style watchlist folder for the rules (as `score --watchlist`); none by default. */
   watchlistDir?: string;
+  /** Permit register file or folder (default models/permits/, as the pipeline); null for none. */
+  permitsPath?: string | null;
   policy?: Partial<DecisionPolicy>;
   onStage?: (stage: string) => void;
 }): Promise<EvaluationResult> {
@@ -154,9 +165,11 @@ export async function evaluate(opts: {
   const rules = loadRulesSnapshot(opts.rulesDir, undefined, opts.lanePolicyPath);
   const resolved = policyForSnapshot(rules, policy);
   const watchlist = opts.watchlistDir === undefined ? EMPTY_WATCHLIST : loadWatchlistDir(opts.watchlistDir);
+  const permitsPath = opts.permitsPath === undefined ? DEFAULT_PERMITS_DIR : opts.permitsPath;
+  const permits = permitsPath === null ? null : loadPermitRegister(permitsPath);
 
   stage('scoring with rules only');
-  const rulesOnly = scoreAll(NullModel, rules, watchlist, policy, reports);
+  const rulesOnly = scoreAll(NullModel, rules, watchlist, policy, reports, permits);
   const systems: SystemResult[] = [];
   const rankings: { id: string; scores: ArrayLike<number>; lanes?: string[] }[] = [];
   systems.push({
@@ -187,7 +200,7 @@ export async function evaluate(opts: {
       },
     });
     rankings.push({ id: `model-${id}`, scores });
-    const combined = scoreAll(model, rules, watchlist, policy, reports);
+    const combined = scoreAll(model, rules, watchlist, policy, reports, permits);
     systems.push({
       id: `rules+${id}`,
       label: `rules + model ${model.version}`,

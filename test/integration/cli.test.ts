@@ -1,6 +1,8 @@
 // The command line as a user meets it: the real binary in a child process.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -45,6 +47,8 @@ describe('precursor-risk CLI', () => {
       ['generate', '--count', '5', '--seed', '-1'],
       ['generate', '--count', '5', '--rate', '0', '--to-kafka'],
       ['score', '--input', '/nonexistent/file.jsonl'],
+      ['score', '--input', EXAMPLES, '--permits', '/nonexistent/permits.csv'],
+      ['score', '--input', EXAMPLES, '--permits', EXAMPLES],
       ['replay', '--since', 'yesterday'],
       ['no-such-command'],
     ]) {
@@ -75,5 +79,46 @@ describe('precursor-risk CLI', () => {
     expect(scored.code).toBe(0);
     expect(scored.stderr).toBe('');
     expect(scored.stdout.trim().split('\n')).toHaveLength(50);
+  });
+
+  it('score --permits FILE checks each goods line against the register, earlier reports of the run counting', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-permits-'));
+    const register = join(dir, 'register.csv');
+    writeFileSync(
+      register,
+      [
+        'reference,type,issuingCountry,holderName,holderIdentifier,casNumber,maxQuantityKg,validFrom,validUntil',
+        'PEN-DE-2026-004417,PEN,DE,Rheinchem Feinchemikalien AG,DE298765432,41661-47-6,300,2026-01-01,2026-12-31',
+        'NCB-RCS-IMP-2026-0193,IMPORT_PERMIT,IN,Deccan Generics Pvt. Ltd.,,41661-47-6,300,2026-01-01,2026-12-31',
+      ].join('\n'),
+    );
+    const licensed = JSON.parse(exampleLines[1]!);
+    const again = {
+      ...licensed,
+      messageId: 'second',
+      consignment: { ...licensed.consignment, consignmentId: 'SECOND' },
+    };
+    const input = `${JSON.stringify(licensed)}\n${JSON.stringify(again)}\n`;
+    const r = cli(['score', '--permits', register], { input });
+    expect(r.code, r.stderr).toBe(0);
+    const [first, second] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(first.ruleHits.map((h: { ruleId: string }) => h.ruleId)).toEqual(['controlled-substance-permit']);
+    expect(first.lane).toBe('GREEN');
+    // 200 kg of 300 drawn by the first consignment: 100 left on both permits for the second's 200 kg.
+    const secondHits = second.ruleHits.map(
+      (h: { ruleId: string; goodsLine: number }) => `${h.ruleId}@${h.goodsLine}`,
+    );
+    expect(secondHits).toEqual(
+      expect.arrayContaining(['permit-quantity-exceeded@1', 'controlled-substance-no-permit@1']),
+    );
+    expect(second.lane).toBe('RED');
+    // Without --permits the same permits are reported as not verified.
+    const plain = cli(['score'], { input });
+    const unverified = JSON.parse(plain.stdout.trim().split('\n')[0]!);
+    expect(unverified.ruleHits[0].ruleId).toBe('controlled-substance-permit-unverified');
+    expect(unverified.ruleHits[0].explanation).toContain('not verified: no permit register is loaded');
   });
 });

@@ -153,6 +153,10 @@ describe('ClickHouse migrations', () => {
       consignment_documents_mv: 'MaterializedView',
       // 007 sign-in throttling
       login_attempts: 'MergeTree',
+      // 008 permit register and permit usage
+      permit_register: 'ReplacingMergeTree',
+      permit_register_current: 'View',
+      permit_usage: 'ReplacingMergeTree',
     });
   });
 
