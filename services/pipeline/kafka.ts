@@ -28,9 +28,9 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
  * on a cluster makes that two copies). Retries span ~20 s (200 ms doubling, capped at 5 s, 8 tries): longer
  * than a KRaft controller takes to fence a dead leader and elect another (broker.session.timeout.ms, 9 s),
  * so a broker's death costs a pause, not a failed send. Not idempotent: kafkajs calls its idempotent
- * producer experimental, it wants unbounded retries while a send here must be able to fail so the sink
- * can pause, and in the cluster suite it acknowledged messages that never reached the log across a
- * leader's SIGKILL (docs/scale-out.md). A retried send may duplicate a dead letter; readers deduplicate.
+ * producer experimental and it wants unbounded retries, while a send here must be able to fail so the
+ * sink can pause. A retried send may duplicate a dead letter; readers deduplicate. (The cluster suite
+ * saw acknowledged sends missing from the log after a leader's SIGKILL either way: docs/scale-out.md.)
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
