@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { CLUSTER_BROKERS, CLUSTER_CLICKHOUSE_URLS } from './infra/cluster/layout.ts';
 
 // Unit tests sit beside the code and need no services; integration tests (test/) talk to the real
 // Kafka and ClickHouse 18.16 that scripts/test.mjs brings up through infra/; the ClickHouse-facing ones
@@ -40,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/cluster/**'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
           // Integration files share one broker and one server; run them one file at a time.
@@ -58,6 +60,25 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The cluster suite (test/cluster/) runs only with CLUSTER=1, against `infra:up -- --cluster`
+      // (scripts/test.mjs brings it up): its own ports, so the single-node servers run beside it.
+      ...(process.env.CLUSTER === '1'
+        ? [
+            {
+              test: {
+                name: 'cluster',
+                include: ['test/cluster/**/*.test.ts'],
+                env: {
+                  KAFKA_BROKERS: CLUSTER_BROKERS.join(','),
+                  CLICKHOUSE_URL: CLUSTER_CLICKHOUSE_URLS[0] ?? '',
+                },
+                testTimeout: 900_000,
+                hookTimeout: 300_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -17,6 +17,10 @@ export interface EnsureTopicsOptions {
   brokers: string[];
   topics: TopicSpec[];
   logCreator?: LogCreator;
+  /** Replicas per partition (1 on the single node; 3 on the cluster, with min.insync.replicas=2). */
+  replicationFactor?: number;
+  /** Topic-level configs for created topics, e.g. min.insync.replicas. */
+  configEntries?: { name: string; value: string }[];
 }
 
 /** The pipeline's topics: manifests in, poison messages to the DLQ (names as configured). */
@@ -63,7 +67,12 @@ export async function ensureTopics(opts: EnsureTopicsOptions): Promise<string[]>
     const missing = [...wanted.values()].filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return [];
     const created = await admin.createTopics({
-      topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+      topics: missing.map((t) => ({
+        topic: t.topic,
+        numPartitions: t.numPartitions,
+        replicationFactor: opts.replicationFactor ?? 1,
+        ...(opts.configEntries ? { configEntries: opts.configEntries } : {}),
+      })),
       waitForLeaders: true,
     });
     // false means all of them appeared concurrently (someone else created them): nothing created by us.

@@ -46,7 +46,20 @@ function ensureChromium() {
 ensureChromium();
 run('npx', ['tsx', 'infra/cli.ts', 'up'], 'infra up (Kafka, ClickHouse, migrations, topics)');
 run('npx', ['tsx', 'services/chemistry/fetch-opsin.ts'], 'OPSIN jars (Maven Central, infra/opsin/pom.xml)');
+// CLUSTER=1 adds the cluster suite (test/cluster/, its own vitest project): three Kafka brokers, ZooKeeper
+// and two ClickHouse replicas on ports of their own. Stop them with `npm run infra:down -- --cluster`.
+if (process.env.CLUSTER === '1') {
+  run(
+    'npx',
+    ['tsx', 'infra/cli.ts', 'up', '--cluster'],
+    'infra up --cluster (3 brokers, ZooKeeper, 2 replicas)',
+  );
+}
 run('npx', ['tsc', '--noEmit'], 'typecheck');
 run('npx', ['biome', 'check', '.'], 'lint');
-run('npx', ['vitest', 'run', ...process.argv.slice(2)], 'vitest (unit + integration)');
+run(
+  'npx',
+  ['vitest', 'run', ...process.argv.slice(2)],
+  process.env.CLUSTER === '1' ? 'vitest (unit + integration + cluster)' : 'vitest (unit + integration)',
+);
 process.stderr.write(`[test] all done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

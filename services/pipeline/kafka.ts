@@ -23,13 +23,20 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
   });
 }
 
+/**
+ * Every send waits for all in-sync replicas (acks=-1, given per send; the topics' min.insync.replicas=2
+ * on a cluster makes that two copies). Retries span ~20 s (200 ms doubling, capped at 5 s, 8 tries): longer
+ * than a KRaft controller takes to fence a dead leader and elect another (broker.session.timeout.ms, 9 s),
+ * so a broker's death costs a pause, not a failed send. Not idempotent: kafkajs calls its idempotent
+ * producer experimental and it wants unbounded retries, while a send here must be able to fail so the
+ * sink can pause. A retried send may duplicate a dead letter; readers deduplicate. (The cluster suite
+ * saw acknowledged sends missing from the log after a leader's SIGKILL either way: docs/scale-out.md.)
+ */
 export function createProducer(kafka: Kafka): Producer {
-  // Not idempotent: kafkajs requires unlimited retries for that, and a send must be able to fail so the
-  // sink can pause. A retried send may duplicate a dead letter; readers deduplicate by source offset.
   return kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 },
   });
 }
 

@@ -52,6 +52,7 @@ export function startFeed(opts: FeedOptions): Feed {
       const batch = queue.splice(0, n);
       await producer.send({
         topic: opts.topic,
+        acks: -1,
         messages: batch.map((r) => ({ key: r.consignment.consignmentId, value: JSON.stringify(r) })),
       });
       sent += batch.length;
