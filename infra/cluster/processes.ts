@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { connect } from 'node:net';
 import * as path from 'node:path';
 import { PrecursorRiskError } from '../../services/common/errors.ts';
+import { tcpAccepts as tcpAcceptsAt } from '../kafka/kafka.ts';
 
 export type Log = (m: string) => void;
 
@@ -64,18 +64,9 @@ export function runningPid(node: NodeSpec): number | undefined {
   }
 }
 
+/** Something accepts TCP connections on the loopback port (the single-node probe, on 127.0.0.1). */
 export function tcpAccepts(port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.removeAllListeners();
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return tcpAcceptsAt('127.0.0.1', port, timeoutMs);
 }
 
 async function tail(file: string, lines = 15): Promise<string> {
