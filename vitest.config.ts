@@ -1,5 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CLUSTER_BROKERS, CLUSTER_CLICKHOUSE_URLS } from './infra/cluster/layout.ts';
+import { CURRENT_CLICKHOUSE_PORT } from './test/support/current-clickhouse-setup.ts';
 
 // Unit tests sit beside the code and need no services; integration tests (test/) talk to the real
 // Kafka and ClickHouse 18.16 that scripts/test.mjs brings up through infra/; the ClickHouse-facing ones
@@ -55,6 +56,8 @@ export default defineConfig({
           name: 'current-clickhouse',
           include: CURRENT_CLICKHOUSE_TESTS,
           globalSetup: ['test/support/current-clickhouse-setup.ts'],
+          // Set here, per project, never in globalSetup (whose process.env the other projects inherit).
+          env: { CLICKHOUSE_URL: `http://127.0.0.1:${CURRENT_CLICKHOUSE_PORT}`, CURRENT_CLICKHOUSE: '1' },
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -7,7 +7,7 @@ parameter and/or the body (an INSERT's data follows its FORMAT clause), chunked 
 errors as HTTP 500 with ClickHouse's own `Code: N. DB::Exception: ...` text. One chDB session,
 one statement at a time. Test support only: loopback, no authentication.
 
-Usage: python chdb-http.py DATA_DIR  (prints "listening PORT" once ready; stops on stdin EOF).
+Usage: python chdb-http.py DATA_DIR [PORT]  (prints "listening PORT VERSION" once ready; stops on stdin EOF).
 """
 
 import sys
@@ -81,7 +81,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print(f"listening {server.server_address[1]} {VERSION}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()  # the parent closes stdin (or dies) to stop us

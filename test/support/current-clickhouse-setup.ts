@@ -1,12 +1,13 @@
 // globalSetup of the `current-clickhouse` vitest project: starts today's ClickHouse (chDB behind the
-// HTTP interface) and points the project's test workers at it through CLICKHOUSE_URL, so the same
-// integration tests that run against Debian's 18.16 run against it too. Kafka stays the real broker.
+// HTTP interface) on the port the project's own `env` names (vitest.config.ts), so the same integration
+// tests that run against Debian's 18.16 run against it too. It must not touch process.env: globalSetup
+// runs in vitest's main process, and the other projects' workers would inherit the change.
 import { startCurrentClickHouse } from './current-clickhouse.ts';
 
+export const CURRENT_CLICKHOUSE_PORT = 18_923;
+
 export default async function setup(): Promise<() => Promise<void>> {
-  const server = await startCurrentClickHouse();
-  process.env.CLICKHOUSE_URL = server.url;
-  process.env.CURRENT_CLICKHOUSE_VERSION = server.version;
+  const server = await startCurrentClickHouse(CURRENT_CLICKHOUSE_PORT);
   process.stderr.write(`[current-clickhouse] ClickHouse ${server.version} (chDB) at ${server.url}\n`);
   return () => server.stop();
 }

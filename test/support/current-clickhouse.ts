@@ -39,10 +39,13 @@ export interface CurrentClickHouse {
   stop(): Promise<void>;
 }
 
-export async function startCurrentClickHouse(): Promise<CurrentClickHouse> {
+/** Starts it on `port` (0: any free port). */
+export async function startCurrentClickHouse(port = 0): Promise<CurrentClickHouse> {
   ensureChdb();
   const dataDir = mkdtempSync(join(tmpdir(), 'precursor-risk-chdb-'));
-  const child: ChildProcess = spawn(PYTHON, [SHIM, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(PYTHON, [SHIM, dataDir, String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   const lines = createInterface({ input: child.stdout! });
