@@ -88,38 +88,27 @@ export function createChemicalMatcher(knowledge: Knowledge): ChemicalMatcher {
     const heading = line.hsCode === null ? null : (knowledge.headings.get(line.hsCode.slice(0, 6)) ?? null);
     if (heading !== null && heading.strength === 'strong') {
       const extra: ChemicalMatch[] = [];
+      // A substance or family known only from the declared HS heading: no structure, no CAS.
+      const hsMatch = (substanceId: string | null, familyId: string | null, name: string): ChemicalMatch => ({
+        substanceId,
+        familyId,
+        name,
+        kind: 'HS',
+        resolvedBy: 'HS',
+        confidence: CONFIDENCE.HS_STRONG,
+        cas: null,
+        salt: false,
+        evidence: line.hsCode!,
+        smiles: null,
+        inchikey: null,
+        smarts: null,
+      });
       const has = (id: string) => matches.some((m) => m.substanceId === id && m.familyId === null);
-      for (const id of heading.substances)
-        if (!has(id))
-          extra.push({
-            substanceId: id,
-            familyId: null,
-            name: substanceName(id),
-            kind: 'HS',
-            resolvedBy: 'HS',
-            confidence: CONFIDENCE.HS_STRONG,
-            cas: null,
-            salt: false,
-            evidence: line.hsCode!,
-            smiles: null,
-            inchikey: null,
-            smarts: null,
-          });
+      for (const id of heading.substances) if (!has(id)) extra.push(hsMatch(id, null, substanceName(id)));
       if (heading.family !== null && matches.length === 0 && extra.length === 0)
-        extra.push({
-          substanceId: null,
-          familyId: heading.family,
-          name: knowledge.families.get(heading.family)?.label ?? heading.family,
-          kind: 'HS',
-          resolvedBy: 'HS',
-          confidence: CONFIDENCE.HS_STRONG,
-          cas: null,
-          salt: false,
-          evidence: line.hsCode!,
-          smiles: null,
-          inchikey: null,
-          smarts: null,
-        });
+        extra.push(
+          hsMatch(null, heading.family, knowledge.families.get(heading.family)?.label ?? heading.family),
+        );
       if (extra.length > 0) matches = [...matches, ...extra].sort((a, b) => b.confidence - a.confidence);
     }
     return {
