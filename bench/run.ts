@@ -252,7 +252,16 @@ async function main() {
   // stored row (so process start-up is not counted) to the last; its peak RSS read from /proc.
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=768', '--import', 'tsx', 'services/cli/main.ts', 'start', '--no-review'],
+    [
+      '--max-old-space-size=768',
+      // BENCH_PROFILE=DIR writes a V8 CPU profile of the pipeline process there (`--cpu-prof`).
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      '--import',
+      'tsx',
+      'services/cli/main.ts',
+      'start',
+      '--no-review',
+    ],
     {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: {

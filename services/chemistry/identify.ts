@@ -14,7 +14,7 @@ import type { NameResolver } from './name-resolver.ts';
 import { createNameIndex, editDistance, type NameEntry, type Span } from './name-table.ts';
 import { normalizeText } from './normalize.ts';
 import { candidateNames, type PreparedName } from './prepare.ts';
-import { compileSmarts, parentStructure, type Query } from './structure.ts';
+import { compileSmarts, parentStructure, type Query, type Structure } from './structure.ts';
 import {
   CHEMICAL_CONTEXT_WORDS,
   derivativeFollows,
@@ -155,8 +155,12 @@ export interface Identifier {
   cacheStats(): { hits: number; misses: number; size: number };
 }
 
-/** Distinct goods descriptions whose analysis an identifier remembers. */
-export const DESCRIPTION_CACHE_SIZE = 4096;
+/**
+ * Distinct goods descriptions whose analysis an identifier remembers. Above the distinct descriptions of
+ * a day's traffic (the generator's mix has ~4,500, free text in the field more): a FIFO smaller than the
+ * working set evicts every entry before it recurs and the cache never hits.
+ */
+export const DESCRIPTION_CACHE_SIZE = 32_768;
 
 interface CompiledFamily {
   id: string;
@@ -299,8 +303,25 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
   const knownCas = (c: string) => casIndex.has(c);
   const substanceName = (id: string) => substances.get(id)?.name ?? id;
 
+  // Structure work is pure in the SMILES string and costs RDKit calls (~50 µs each): done once per
+  // structure, not once per description that names it (descriptions differ in quantities and packaging).
+  const parents = new Map<string, Structure | null>();
+  const familyHits = new Map<string, { family: CompiledFamily; smarts: string } | null>();
+  const remember = <V>(memo: Map<string, V>, key: string, value: V): V => {
+    if (memo.size >= DESCRIPTION_CACHE_SIZE) memo.delete(memo.keys().next().value!);
+    memo.set(key, value);
+    return value;
+  };
+  const parentOf = (smiles: string): Structure | null =>
+    parents.has(smiles) ? parents.get(smiles)! : remember(parents, smiles, parentStructure(smiles));
+
   /** The first family whose SMARTS the parent structure satisfies. */
   function familyOf(smiles: string): { family: CompiledFamily; smarts: string } | null {
+    if (familyHits.has(smiles)) return familyHits.get(smiles)!;
+    return remember(familyHits, smiles, firstFamily(smiles));
+  }
+
+  function firstFamily(smiles: string): { family: CompiledFamily; smarts: string } | null {
     for (const f of families) {
       if (f.any.length === 0) continue;
       const hit = f.any.find((q) => q.match(smiles) !== null);
@@ -326,7 +347,7 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
     for (const v of name.variants) {
       const smiles = r.lookup(v);
       if (typeof smiles === 'string') {
-        const parent = parentStructure(smiles);
+        const parent = parentOf(smiles);
         if (parent !== null) return parent;
         refused = true;
       } else if (smiles === null) refused = true;
