@@ -216,11 +216,7 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
       // where it is (weights follow the law).
       if (narcotic !== null && role === 'opioid') continue;
       const core = CORE_MATCH.has(m.kind) && m.familyId === null;
-      if (
-        core &&
-        status.controlled &&
-        (role === 'precursor' || role === 'analogue' || role === 'opioid')
-      ) {
+      if (core && status.controlled && (role === 'precursor' || role === 'analogue' || role === 'opioid')) {
         if (m.confidence >= opts.minConfidence && !f.controlled) {
           f.controlled = true;
           f.substance = m.name;
