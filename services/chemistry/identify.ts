@@ -5,7 +5,9 @@
 // harmless look-alikes it names; CAS numbers that are invalid or unknown.
 // Guarantees: when the words resolve to a structure, the structure decides: a listed structure (any salt or
 // hydrate) is that substance, a family match no listing covers is an analogue, anything else is another
-// chemical; a typo is only tried on words that resolve to nothing, and never onto a different chemical ending.
+// chemical; a typo is only tried on words that resolve to nothing, never onto a different chemical ending, and
+// never where only real chemical words or one substituent word differ (that is another chemical). Names in
+// other scripts count only as whole names (name-table.ts).
 // What a description alone determines is memoised per identifier (so per knowledge version); the resolver's
 // answers are part of that key, so a late OPSIN answer is used as soon as it arrives.
 import type { CasCheck } from '../../schemas/cas.ts';
