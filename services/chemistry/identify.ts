@@ -5,7 +5,9 @@
 // harmless look-alikes it names; CAS numbers that are invalid or unknown.
 // Guarantees: when the words resolve to a structure, the structure decides: a listed structure (any salt or
 // hydrate) is that substance, a family match no listing covers is an analogue, anything else is another
-// chemical; a typo is only tried on words that resolve to nothing, and never onto a different chemical ending.
+// chemical; a typo is only tried on words that resolve to nothing, never onto a different chemical ending, and
+// never where only real chemical words or one substituent word differ (that is another chemical). Names in
+// other scripts count only as whole names (name-table.ts).
 // What a description alone determines is memoised per identifier (so per knowledge version); the resolver's
 // answers are part of that key, so a late OPSIN answer is used as soon as it arrives.
 import type { CasCheck } from '../../schemas/cas.ts';
@@ -208,7 +210,9 @@ const SUBSTITUENTS =
 const CHEMISH = {
   test: (w: string) => w.length >= 4 && SUBSTITUENTS.some((x) => editDistance(w, x, 1) <= 1),
 };
-const TEST_KIT = /\b(?:test(?:ing)?[ -]?strips?|test[ -]?kits?|rapid[ -]?tests?|detection[ -]?kits?)\b/i;
+// Test strips and kits in the languages of the knowledge base's names (试纸/試紙, тест-полоски, tiras reactivas).
+const TEST_KIT =
+  /\b(?:test(?:ing)?[ -]?strips?|test[ -]?kits?|rapid[ -]?tests?|detection[ -]?kits?|tiras? (?:reactivas?|de prueba)|bandelettes?)\b|试纸|試紙|检测试剂|檢測試劑|тест-?полоск|тест-?систем/i;
 const FAMILY_GATE = ['piperid', 'anilin', 'fentan', 'npp', 'phenylamino'];
 const CHEMICAL_SUFFIX = /(?:ine|one|ol|ide|ate|ane|ene|yl|ium)$/;
 const NOT_CHEMICAL = new Set(
@@ -221,6 +225,37 @@ function addMatch(matches: Map<string, ChemicalMatch>, m: ChemicalMatch): void {
   const key = m.familyId !== null ? `family:${m.familyId}` : (m.substanceId ?? m.name);
   const prev = matches.get(key);
   if (prev === undefined || prev.confidence < m.confidence) matches.set(key, m);
+}
+
+const overlaps = (a: Span, b: Span) => a.start <= b.end && a.end >= b.start;
+
+// Substituent words, multiplied or not: two names that differ only in them are two chemicals.
+const SUBSTITUENT_WORD =
+  /(?:di|tri|tetra)?(?:phenethyl|phenylethyl|methoxy|ethoxy|methyl|ethyl|propyl|butyl|pentyl|hexyl|phenyl|benzyl|fluoro|chloro|bromo|iodo)/g;
+const withoutSubstituents = (key: string) => key.replace(SUBSTITUENT_WORD, '#');
+
+// Chemical words no knowledge-base name holds, which a one-letter slip of a listed name can produce.
+const COMMON_CHEMICAL_WORDS =
+  'methanol ethanol propanol butanol pentanol propanal butanal propanone butanone acetone methane ethane propane butane ethene propene butene acetic propionic butyric formic benzene toluene phenol ethyl methyl propyl butyl pentyl hexyl phenyl benzyl acetyl propionyl butyryl chloride bromide iodide fluoride amine amide imine'.split(
+    ' ',
+  );
+
+/**
+ * The real words of chemical names (every knowledge-base name, look-alikes included, and common chemical
+ * words): a misspelling that turns one of them into another is another chemical, not a typo.
+ */
+export function chemicalWords(kb: ChemistryKnowledge): ReadonlySet<string> {
+  const words = new Set(COMMON_CHEMICAL_WORDS);
+  const add = (name: string) => {
+    for (const t of tokenizeChem(normalizeText(name)).tokens)
+      if (t.length >= 3 && !/\d/.test(t)) words.add(t);
+  };
+  for (const s of kb.substances) {
+    for (const n of [s.name, ...s.names, ...s.synonyms, ...s.abbreviations]) add(n);
+    for (const n of [...s.tradeNames, ...s.translations]) add(n.name);
+  }
+  for (const l of kb.lookalikes) for (const n of [l.name, ...l.names]) add(n);
+  return words;
 }
 
 /** Longest token run whose squashed form is a known name; overlapping shorter runs lose. */
@@ -301,6 +336,8 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
     exclude: f.exclude.map((p) => new RegExp(p)),
   }));
   const knownCas = (c: string) => casIndex.has(c);
+  const fentanylFamily = families.find((f) => f.id === 'fentanyl-related');
+  const words = chemicalWords(kb);
   const substanceName = (id: string) => substances.get(id)?.name ?? id;
 
   // Structure work is pure in the SMILES string and costs RDKit calls (~50 µs each): done once per
@@ -403,12 +440,34 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
     };
 
     // Names written in other scripts, anywhere in the text.
-    for (const f of TEST_KIT.test(normalized) ? [] : index.findForeign(normalized))
-      identity(
-        f.entry,
-        { kind: 'NAME', resolvedBy: 'TABLE', confidence: CONFIDENCE.TRANSLATION, evidence: f.name },
-        null,
-      );
+    for (const f of TEST_KIT.test(normalized) ? [] : index.findForeign(normalized)) {
+      if (f.whole) {
+        identity(
+          f.entry,
+          { kind: 'NAME', resolvedBy: 'TABLE', confidence: CONFIDENCE.TRANSLATION, evidence: f.name },
+          null,
+        );
+        continue;
+      }
+      // A finished opioid's name inside a longer one ("丁酰芬太尼", "бутирилфентанил") is a fentanyl analogue,
+      // as "fentanyl" in any English name is; other modified names are left to the structure (none here).
+      const family = fentanylFamily;
+      if (family !== undefined && !f.entry.lookalike && substances.get(f.entry.id)?.role === 'opioid')
+        addMatch(matches, {
+          substanceId: family.parent,
+          familyId: family.id,
+          name: family.label,
+          kind: 'ANALOGUE',
+          resolvedBy: 'TEXT_PATTERN',
+          confidence: CONFIDENCE.TEXT_PATTERN,
+          cas: null,
+          salt,
+          evidence: f.name,
+          smiles: null,
+          inchikey: null,
+          smarts: null,
+        });
+    }
 
     // A test strip or kit names the drug it detects, not the goods.
     const testKit = TEST_KIT.test(normalized);
@@ -464,32 +523,66 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
       }
       // 3. No structure (refused, or the parser is down): table names inside the phrase, then typos.
       const spans = longestFirst(index.findSpans(phraseTokens));
-      // A known name inside the phrase (even one read as substituted) is no typo of another.
-      for (const s of spans) tableHit(s, phraseTokens, name.phrase);
-      if (spans.length === 0) {
-        // Resolves to nothing: typos of long names only, never changing digits or a chemical ending.
-        for (const s of longestFirst(index.findFuzzy(phraseTokens, () => true))) {
-          if (s.entry.kind === 'ABBREVIATION') continue;
-          const words = phraseTokens.slice(s.start, s.end + 1).join(' ');
-          identity(
-            s.entry,
-            {
-              kind: 'SYNONYM',
-              resolvedBy: 'TYPO',
-              confidence: CONFIDENCE.TYPO,
-              evidence: `${words} (spelling variant)`,
-            },
-            null,
-          );
-        }
+      const typos = typoSpans(phraseTokens, spans);
+      // A typo reading of a longer stretch ("1-penethyl-4-piperidone", "4-anilino-1-obc-piperidine") explains
+      // those words better than the shorter names inside it ("4-piperidone", "piperidine").
+      for (const s of spans) if (!typos.some((t) => overlaps(s, t))) tableHit(s, phraseTokens, name.phrase);
+      for (const s of typos) {
+        const words = phraseTokens.slice(s.start, s.end + 1).join(' ');
+        identity(
+          s.entry,
+          {
+            kind: 'SYNONYM',
+            resolvedBy: 'TYPO',
+            confidence: CONFIDENCE.TYPO,
+            evidence: `${words} (spelling variant)`,
+          },
+          null,
+        );
       }
+    }
+
+    /**
+     * Typos of long names (never changing digits or a chemical ending) in a phrase that resolved to nothing:
+     * a window must hold a misspelt word (one made only of real chemical words, "3-ethyl-4-piperidone", is
+     * another chemical) and swallow, and outgrow, every exact name it touches.
+     */
+    function typoSpans(phraseTokens: readonly string[], exact: readonly Span[]): Span[] {
+      const out: Span[] = [];
+      for (const f of longestFirst(index.findFuzzy(phraseTokens, () => true))) {
+        if (f.edits === 0 || f.entry.kind === 'ABBREVIATION') continue;
+        if (!exact.every((e) => !overlaps(e, f) || (f.start <= e.start && f.end >= e.end && f.len > e.len)))
+          continue;
+        const window = phraseTokens.slice(f.start, f.end + 1);
+        if (window.every((t) => /^\d+$/.test(t) || words.has(t))) continue;
+        // "3-ethylpiperidin-4-one" is no misspelt 3-methyl-4-piperidone: only a substituent word differs.
+        if (f.key !== undefined && withoutSubstituents(window.join('')) === withoutSubstituents(f.key))
+          continue;
+        out.push(f);
+      }
+      return out;
     }
 
     function tableHit(s: Span, phraseTokens: readonly string[], phrase: string): boolean {
       const words = phraseTokens.slice(s.start, s.end + 1).join(' ');
+      /** The locants right before token `at` (a substituent) exist and all name ring carbons of a piperidine. */
+      const ringCarbonLocants = (at: number) => {
+        let k = at - 1;
+        while (k >= 0 && /^[2356]$/.test(phraseTokens[k]!)) k--;
+        return k < at - 1 && (k < 0 || !/^\d+$/.test(phraseTokens[k]!));
+      };
       const prev = phraseTokens[s.start - 1];
       // "2-piperidone", "4 methyl piperidine": a locant or substituent before a bare ring name is another chemical.
       if (phraseTokens[s.start]!.startsWith('piperid') && prev !== undefined && /^\d{1,2}$/.test(prev))
+        return false;
+      // "2,2,6,6-tetramethyl-4-piperidone": substituents on ring carbons only (locants 2, 3, 5, 6) make an
+      // industrial piperidone, neither the listed one nor an N-substituted analogue.
+      if (
+        prev !== undefined &&
+        isSubstituentToken(prev) &&
+        words.includes('piperid') &&
+        ringCarbonLocants(s.start - 1)
+      )
         return false;
       const next = phraseTokens[s.end + 1];
       // A chemical-looking word next to a name ("benzl-4-piperidone", "NPP-anilin") changes the molecule.
@@ -549,7 +642,12 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
 
     // Class wording when the words gave no structure: boc-, halo-, benzyl- forms, "fentanyl" in any name.
     const padded = ` ${tokens.join(' ')} `;
-    if (!resolvedAny && matches.size === 0 && tokens.some((t) => FAMILY_GATE.some((g) => t.includes(g)))) {
+    if (
+      !resolvedAny &&
+      !testKit &&
+      matches.size === 0 &&
+      tokens.some((t) => FAMILY_GATE.some((g) => t.includes(g)))
+    ) {
       for (const f of families) {
         if (f.requireAll.length === 0) continue;
         if (f.requireAll.every((r) => r.test(padded)) && !f.exclude.some((r) => r.test(padded))) {

@@ -38,10 +38,14 @@ describe('knowledge-base structures', () => {
       expect(seen.get(key), `${s.id} has the structure of ${seen.get(key)}`).toBeUndefined();
       seen.set(key, s.id);
       for (const c of s.cas) {
-        if (c.smiles === undefined) continue;
-        const parent = parentStructure(c.smiles)!;
-        // A gem-diol hydrate (4,4-piperidinediol) is its own parent; it still belongs to its substance by CAS.
+        if (c.form === 'base') continue;
+        // Every salt and hydrate form carries its own structure (the counter-ion, the water).
+        expect(c.smiles, `${s.id} ${c.number}: no structure`).toBeDefined();
+        const parent = parentStructure(c.smiles!);
         expect(parent, `${s.id} ${c.number}`).not.toBeNull();
+        // A gem-diol hydrate (4,4-piperidinediol) is its own parent; it still belongs to its substance by CAS.
+        if (!/OC\d?\(O\)|C\(O\)\(O\)/.test(c.smiles!))
+          expect(parent!.inchikey, `${s.id} ${c.number}: parent is not ${s.id}`).toBe(key);
       }
     }
     for (const l of kb.file.lookalikes)

@@ -32,6 +32,8 @@ export interface NameResolver {
   /** Asks the parser (one batch) for every name not answered yet; resolves by the deadline at the latest. */
   resolve(names: readonly string[], deadlineMs?: number): Promise<void>;
   attach(helper: OpsinHelper | null): void;
+  /** The helper stopped or could not start: the one warning (shared with missed names) says why. */
+  down(reason: string): void;
   /** Keeps an answer that arrived after its caller's deadline (wire as OpsinOptions.onLate). */
   accept(name: string, smiles: string | null): void;
   /** Names that could not be parsed because the helper was down or slow. */
@@ -83,16 +85,18 @@ export function createNameResolver(opts: NameResolverOptions = {}): NameResolver
     }
   };
 
+  const warnOnce = (reason: string, detail: object) => {
+    if (warned) return;
+    warned = true;
+    opts.logger?.warn(
+      { reason, ...detail },
+      `chemical name parser (OPSIN) ${reason}: scoring continues on the name table; counted in precursor_risk_name_parser_unavailable_total`,
+    );
+  };
   const missed = (count: number, reason: 'down' | 'slow') => {
     unavailable += count;
     counter?.inc({ reason }, count);
-    if (!warned) {
-      warned = true;
-      opts.logger?.warn(
-        { reason, names: count },
-        `chemical name parser (OPSIN) ${reason}: scoring continues on the name table; counted in precursor_risk_name_parser_unavailable_total`,
-      );
-    }
+    warnOnce(reason, { names: count });
   };
 
   return {
@@ -117,6 +121,7 @@ export function createNameResolver(opts: NameResolverOptions = {}): NameResolver
       helper = h;
       warned = false;
     },
+    down: (why) => warnOnce('down', { why }),
     get unavailable() {
       return unavailable;
     },

@@ -26,6 +26,8 @@ export interface Span {
   entry: NameEntry;
   /** 0 for exact spans, else the edit distance of a fuzzy span. */
   edits: number;
+  /** For a fuzzy span, the squashed name it is a misspelling of. */
+  key?: string;
 }
 
 const newNode = (): TrieNode => ({ children: [], entry: undefined });
@@ -34,13 +36,18 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
 /** Shortest squashed name that may be matched with edits: shorter names are too close to each other. */
 const FUZZY_MIN_LENGTH = 9;
-const FUZZY_MAX_TOKENS = 14;
+// Long enough for the longest systematic name of a listed opioid (alfentanil's has 22 tokens).
+const FUZZY_MAX_TOKENS = 40;
 
 export interface NameIndex {
   /** First registration of a key wins: callers add names before synonyms before abbreviations. */
   add(text: string, entry: NameEntry): void;
-  /** Names written in another script (Chinese, Russian, Hindi) found anywhere in the normalised text. */
-  findForeign(text: string): { entry: NameEntry; name: string }[];
+  /**
+   * Names written in another script (Chinese, Russian, Hindi) found in the normalised text, as whole names: a
+   * Chinese name not right after a substituent character nor right before a suffix character or a locant, a
+   * Russian or Hindi name between word boundaries (a Russian case ending allowed).
+   */
+  findForeign(text: string): { entry: NameEntry; name: string; whole: boolean }[];
   findSpans(tokens: readonly string[]): Span[];
   /**
    * Fallback for typos: windows of tokens within 1 edit (2 for names of 16+ letters) of exactly one name.
@@ -49,7 +56,7 @@ export interface NameIndex {
   findFuzzy(tokens: readonly string[], mustInclude: (token: string) => boolean): Span[];
 }
 
-const MAX_KEY = 128;
+const MAX_KEY = 200;
 const rowA = new Int32Array(MAX_KEY + 1);
 const rowB = new Int32Array(MAX_KEY + 1);
 const rowC = new Int32Array(MAX_KEY + 1);
@@ -110,16 +117,55 @@ function histogramFar(a: Uint8Array, b: Uint8Array, max: number): boolean {
 const endingOf = (key: string) => key.replace(/yle$/, 'yl').slice(-3);
 const NON_LATIN = /[\u0080-\uFFFF]/;
 
+const HAN = /\p{Script=Han}/u;
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+// Chinese names have no spaces and put substituents first: "4-甲基哌啶" (4-methylpiperidine) holds "哌啶"
+// (piperidine) after "基" (-yl), "4-哌啶酮" (4-piperidone) holds it before "酮" (-one). A salt word before a
+// name ("盐酸芬太尼", fentanyl hydrochloride) or a goods word after it leaves it whole.
+const HAN_SUBSTITUENT_BEFORE = new Set([...'基代酰醯亚亞去甲乙丙丁戊己苯苄芐氟氯溴碘羟羥氨硝']);
+const HAN_SUFFIX_AFTER = new Set([...'基酮醇胺酰醯腈醛酯酐烷烯啶嗪酚醚甲乙丙丁苯氯溴氟碘亚亞']);
+// Russian case endings a name takes in running text ("фентанила", "пиперидином").
+const CASE_ENDING = /^(?:а|я|у|ю|ом|ем|е|ы|и|ов|ой)(?![\p{L}\p{M}\p{N}])/u;
+
+interface ForeignName {
+  key: string;
+  name: string;
+  entry: NameEntry;
+  han: boolean;
+  cyrillic: boolean;
+}
+
+/** Whether the name found at `at` in `key` stands as a whole name, not inside a longer one. */
+function standsAlone(key: string, at: number, f: ForeignName): boolean {
+  const before = at > 0 ? key[at - 1]! : '';
+  const after = key.slice(at + f.key.length);
+  if (f.han) {
+    if (HAN_SUBSTITUENT_BEFORE.has(before)) return false;
+    const next = after.charAt(0);
+    if (HAN_SUFFIX_AFTER.has(next)) return false;
+    // "哌啶-4-酮": a locant and a suffix after it make it another name.
+    return !/^\d+\p{Script=Han}/u.test(after);
+  }
+  if (before !== '' && WORD_CHAR.test(before)) return false;
+  if (after === '' || !WORD_CHAR.test(after.charAt(0))) return true;
+  return f.cyrillic && CASE_ENDING.test(after);
+}
+
 export function createNameIndex(): NameIndex {
   const root = newNode();
   const fuzzyByLength = new Map<number, FuzzyEntry[]>();
-  const foreign: { key: string; name: string; entry: NameEntry }[] = [];
+  // Longest first, so "4-苯胺基-N-苯乙基哌啶" is not also read as the shorter names inside it.
+  const foreign: ForeignName[] = [];
 
   const add = (raw: string, entry: NameEntry) => {
     const text = normalizeText(raw);
     if (NON_LATIN.test(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))) {
       const key = nameKey(text);
-      if (key.length >= 2 && !foreign.some((f) => f.key === key)) foreign.push({ key, name: text, entry });
+      if (key.length >= 2 && !foreign.some((f) => f.key === key)) {
+        foreign.push({ key, name: text, entry, han: HAN.test(key), cyrillic: CYRILLIC.test(key) });
+        foreign.sort((a, b) => b.key.length - a.key.length);
+      }
       return;
     }
     const key = squash(text);
@@ -185,7 +231,14 @@ export function createNameIndex(): NameIndex {
           }
         }
         if (best !== null && !tie && endingOf(window) === endingOf(best.key))
-          spans.push({ start: i, end: j, len: window.length, entry: best.entry, edits: best.d });
+          spans.push({
+            start: i,
+            end: j,
+            len: window.length,
+            entry: best.entry,
+            edits: best.d,
+            key: best.key,
+          });
       }
     }
     return spans;
@@ -194,11 +247,22 @@ export function createNameIndex(): NameIndex {
   const findForeign = (text: string) => {
     if (foreign.length === 0 || !NON_LATIN.test(text)) return [];
     const key = nameKey(text);
-    // Longest first, so "4-苯胺基-N-苯乙基哌啶" is not also read as the shorter names inside it.
-    const hits: { entry: NameEntry; name: string; key: string }[] = [];
-    for (const f of [...foreign].sort((a, b) => b.key.length - a.key.length))
-      if (key.includes(f.key) && !hits.some((h) => h.key.includes(f.key))) hits.push(f);
-    return hits.map(({ entry, name }) => ({ entry, name }));
+    const hits: { f: ForeignName; whole: boolean }[] = [];
+    for (const f of foreign) {
+      if (hits.some((h) => h.f.key.includes(f.key))) continue;
+      let found = false;
+      for (let at = key.indexOf(f.key); at >= 0; at = key.indexOf(f.key, at + 1)) {
+        found = true;
+        if (standsAlone(key, at, f)) {
+          hits.push({ f, whole: true });
+          found = false;
+          break;
+        }
+      }
+      // Only inside longer names ("丁酰芬太尼", butyrylfentanyl): the caller decides what a modified name is.
+      if (found) hits.push({ f, whole: false });
+    }
+    return hits.map(({ f, whole }) => ({ entry: f.entry, name: f.name, whole }));
   };
 
   return { add, findSpans, findFuzzy, findForeign };

@@ -20,6 +20,9 @@ describe('normalizeText', () => {
     expect(normalizeText('4-piperid0ne')).toBe('4-piperidone');
     expect(normalizeText('4-ani1inopiperidine')).toBe('4-anilinopiperidine');
     expect(normalizeText('N-pheny1-piperidin-4-amine')).toBe('N-phenyl-piperidin-4-amine');
+    expect(normalizeText('N-(1-phenethyl-4-piperidyl)propi0nani1ide')).toBe(
+      'N-(1-phenethyl-4-piperidyl)propionanilide',
+    );
     expect(normalizeText('1,4-dioxa-8-azaspiro[4.5]decane')).toBe('1,4-dioxa-8-azaspiro[4.5]decane');
     expect(normalizeText('tert-butyl 4-oxopiperidine-1-carboxylate')).toBe(
       'tert-butyl 4-oxopiperidine-1-carboxylate',
@@ -33,8 +36,9 @@ describe('normalizeText', () => {
 });
 
 describe('nameKey', () => {
-  it('ignores case, accents, separators', () => {
-    expect(nameKey('4-Anilino Piperidine')).toBe(nameKey('4‑anilinopiperidine'));
+  it('ignores case, accents and in-name punctuation, keeps word separators', () => {
+    expect(nameKey('4-Анилино-N-фенэтилпиперидин')).toBe(nameKey('4‑анилино‑n‑фенэтилпиперидин'));
     expect(nameKey('Pipéridin-4-one')).toBe('piperidin4one');
+    expect(nameKey('N-[1-(2-苯乙基)-4-哌啶基]-N-苯基丙酰胺，99%')).toBe('n12苯乙基4哌啶基n苯基丙酰胺 99%');
   });
 });

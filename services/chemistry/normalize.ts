@@ -63,7 +63,7 @@ const DIGIT_LETTER: Record<string, string> = { '0': 'o', '1': 'l', '5': 's' };
 
 // Chemical word parts a swapped digit must fall inside: "piperidine1carboxylate" keeps its locant.
 const MORPHEMES =
-  'piperid pyrid anilin phenyl phenethyl ethyl methyl propyl butyl benzyl propion propan fentan chloro fluoro bromo iodo amino amine amide carbonyl carboxyl acetyl anhydride chloride bromide hydro idone idine inone'.split(
+  'piperid pyrid anilin anilid phenyl phenethyl ethyl methyl propyl butyl benzyl propion propan fentan chloro fluoro bromo iodo amino amine amide carbonyl carboxyl acetyl anhydride chloride bromide hydro idone idine inone'.split(
     ' ',
   );
 
@@ -100,11 +100,17 @@ export function normalizeText(text: string): string {
   return s.replace(/[A-Za-z0-9]{6,}/g, foldDigits);
 }
 
-/** The key names are looked up by: normalised, lower case, accents dropped, separators removed. */
+/**
+ * The key names in other scripts are looked up by: normalised, lower case, accents dropped, in-name punctuation
+ * (hyphens, brackets, quotes, middle dots) removed, word separators (spaces, commas, enumeration marks) kept
+ * as one space, so a name can be told apart from a longer word that contains it.
+ */
 export function nameKey(text: string): string {
   return normalizeText(text)
     .toLowerCase()
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\s\-‐,.'’"()[\]{}·・、，（）]/g, '');
+    .replace(/[-‐'’"()[\]{}·・（）【】]/g, '')
+    .replace(/[\s,.;:/、，；：。]+/g, ' ')
+    .trim();
 }

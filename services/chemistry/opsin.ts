@@ -74,6 +74,8 @@ export interface OpsinOptions {
 export interface OpsinHelper {
   /** Whether the JVM is running. */
   readonly running: boolean;
+  /** The JVM's process id while it runs (for operators and the failure tests). */
+  readonly pid: number | null;
   /**
    * SMILES for each name, in order: a string, null (OPSIN refused it), or undefined (no answer before
    * `deadlineMs`, or the helper is down).
@@ -176,6 +178,9 @@ export function startOpsin(opts: OpsinOptions = {}): OpsinHelper {
   return {
     get running() {
       return running;
+    },
+    get pid() {
+      return running ? (child?.pid ?? null) : null;
     },
     parse,
     async stop() {

@@ -56,4 +56,11 @@ describe('candidateNames', () => {
     const [c] = candidateNames('Propanamide, N-phenyl-N-4-piperidinyl- 98%');
     expect(c?.variants).toContain('N-phenyl-N-4-piperidinylpropanamide');
   });
+
+  it('reads an inverted anhydride the way the parser does: "Propanoic acid, 1,1\'-anhydride"', () => {
+    expect(candidateNames("Propanoic acid, 1,1'-anhydride (9CI)")[0]?.variants).toContain(
+      'Propanoic anhydride',
+    );
+    expect(candidateNames('Propanoic acid, anhydride')[0]?.variants).toContain('Propanoic anhydride');
+  });
 });

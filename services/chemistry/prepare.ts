@@ -75,10 +75,15 @@ export function restoreLocantCase(name: string): string {
   });
 }
 
+// "Propanoic acid, 1,1'-anhydride" (the CAS index name of an anhydride): the parser reads "propanoic anhydride".
+const INVERTED_ANHYDRIDE = /^(.+?ic) acid,\s+(?:\d,\d'-)?anhydride$/i;
+
 function variantsOf(phrase: string): string[] {
   const out = [phrase];
   const inverted = uninvert(phrase);
   if (inverted !== null) out.push(inverted);
+  const anhydride = INVERTED_ANHYDRIDE.exec(phrase);
+  if (anhydride !== null) out.push(`${anhydride[1]} anhydride`);
   for (const v of [...out]) {
     const r = restoreLocantCase(v);
     if (r !== v) out.push(r);

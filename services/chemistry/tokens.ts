@@ -90,9 +90,18 @@ const SUBSTITUENT_WORDS: ReadonlySet<string> = wordSet(`
   boc nboc tboc cbz fmoc oxo fluoro chloro bromo iodo nitro amino hydroxy methoxy ethoxy
 `);
 
-/** A token that names a substituent (methyl, benzyl, phenethyl, boc, fluoro, ...). */
+// Spanish alkyl and aryl substituents end in "-il" ("2-metil-4-piperidona", "tetrametil").
+const SPANISH_SUBSTITUENT = /(?:metil|etil|propil|butil|pentil|hexil|fenil|bencil|alil)$/;
+
+/** A token that names a substituent (methyl, benzyl, phenethyl, boc, fluoro, metil, ...). */
 export function isSubstituentToken(token: string): boolean {
-  return (token.length > 3 && token.endsWith('yl')) || SUBSTITUENT_WORDS.has(token);
+  return (
+    // "propan-2-yl" ends in the token "yl"; "dimethylamino" is a substituent like "amino".
+    token.endsWith('yl') ||
+    token.endsWith('amino') ||
+    SUBSTITUENT_WORDS.has(token) ||
+    SPANISH_SUBSTITUENT.test(token)
+  );
 }
 
 const DERIVATIVE_FOLLOWERS: ReadonlySet<string> = wordSet(`

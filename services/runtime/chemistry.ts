@@ -31,6 +31,8 @@ export interface ChemistryOptions {
 
 export interface ChemistryRuntime {
   readonly resolver: NameResolver;
+  /** The OPSIN JVM's process id while it runs, else null. */
+  readonly parserPid: number | null;
   stop(): Promise<void>;
 }
 
@@ -59,29 +61,33 @@ export async function startChemistry(opts: ChemistryOptions): Promise<ChemistryR
   useNameResolver(resolver);
   let helper: OpsinHelper | null = null;
   const parser = opts.nameParser ?? process.env.CHEMISTRY_NAME_PARSER ?? 'opsin';
+  // Every way the parser can be missing (no jars, no Java, a crash, a slow start) ends in the resolver's one
+  // warning, so an operator sees one line however many names then miss it.
   if (parser !== 'off') {
     try {
       if (opts.fetchJars ?? true) await ensureOpsinJars();
       helper = startOpsin({
         onLate: (name, smiles) => resolver.accept(name, smiles),
-        onExit: (reason) =>
-          log.warn({ reason }, 'chemical name parser (OPSIN) stopped: scoring continues on the name table'),
+        onExit: (reason) => resolver.down(reason),
       });
+      resolver.attach(helper);
       // The JVM's first name takes seconds (class loading, grammar); pay it here, not in the first batch.
       const [warm] = await helper.parse(['piperidine'], WARM_UP_MS);
-      if (warm === undefined)
-        log.warn('chemical name parser (OPSIN) slow to start: first batches may use the name table');
+      if (warm === undefined && helper.running) log.info('chemical name parser (OPSIN) slow to start');
     } catch (err) {
-      log.warn({ err }, 'chemical name parser (OPSIN) unavailable: scoring continues on the name table');
+      resolver.attach(null);
+      resolver.down(err instanceof Error ? err.message : String(err));
     }
-  }
-  resolver.attach(helper);
+  } else resolver.attach(null);
   const entry = {
     users: 1,
     previous,
     helper,
     runtime: {
       resolver,
+      get parserPid() {
+        return helper?.pid ?? null;
+      },
       async stop() {
         if (shared === null || --shared.users > 0) return;
         const { helper: h, previous: p } = shared;

@@ -211,12 +211,12 @@ export function computeFacts(report: Report, ctx: FactContext): ComputedFacts {
           : m.kind.startsWith('CAS')
             ? `CAS ${m.evidence}`
             : `"${m.evidence}"`;
+      // A named finished opioid is judged by the narcotic-import rules, in every country alike (1961 Single
+      // Convention): its precursor-style listings add nothing, so where it is not listed it cannot score above
+      // where it is (weights follow the law).
+      if (narcotic !== null && role === 'opioid') continue;
       const core = CORE_MATCH.has(m.kind) && m.familyId === null;
-      if (
-        core &&
-        status.controlled &&
-        (role === 'precursor' || role === 'analogue' || (role === 'opioid' && narcotic === null))
-      ) {
+      if (core && status.controlled && (role === 'precursor' || role === 'analogue' || role === 'opioid')) {
         if (m.confidence >= opts.minConfidence && !f.controlled) {
           f.controlled = true;
           f.substance = m.name;

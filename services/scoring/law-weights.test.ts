@@ -68,9 +68,6 @@ describe('weights follow the law', () => {
     const failures: string[] = [];
     let pairs = 0;
     for (const s of rules.knowledge.substances.values()) {
-      // Finished opioids (issue #13) are judged by the narcotic-import rules, whose weights do not follow the
-      // precursor listings: not yet reconciled with this property (see the issue #13 report).
-      if (s.role === 'opioid') continue;
       const dates = new Set(['2012-01-01', '2026-06-01']);
       for (const l of s.listings) {
         if (l.since === null) continue;

@@ -5,6 +5,8 @@
 // `npx tsx test/corpus/chemistry/build.ts` rewrites the file; the corpus test checks it is up to date.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { chemicalWords } from '../../../services/chemistry/identify.ts';
+import { chemTokens } from '../../../services/chemistry/tokens.ts';
 import { loadKnowledge } from '../../../services/scoring/knowledge.ts';
 
 export const CHEMISTRY_CORPUS_PATH = fileURLToPath(new URL('./goods-lines.jsonl', import.meta.url));
@@ -86,15 +88,26 @@ function digitSwap(name: string): string | null {
   return out === name ? null : out;
 }
 
-function typo(name: string, k: number): string | null {
+/**
+ * A one-letter deletion (k even) or swap (k odd) in a long name. A slip that turns a word into another real
+ * chemical word ("propanoyl" -> "propanol") writes another chemical's name, not a typo: the next letter is tried.
+ */
+function typo(name: string, k: number, words: ReadonlySet<string>): string | null {
   const letters = [...name]
     .map((c, i) => (/[a-z]/.test(c) ? i : -1))
     .filter((i) => i > 2 && i < name.length - 4);
   if (name.replace(/[^a-z]/gi, '').length < 12 || letters.length === 0) return null;
-  const i = letters[(k * 7) % letters.length]!;
-  return k % 2 === 0
-    ? name.slice(0, i) + name.slice(i + 1)
-    : name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2);
+  const before = new Set(chemTokens(name));
+  for (let a = 0; a < letters.length; a++) {
+    const i = letters[(k * 7 + a) % letters.length]!;
+    const t =
+      k % 2 === 0
+        ? name.slice(0, i) + name.slice(i + 1)
+        : name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2);
+    if (t === name || chemTokens(t).some((w) => !before.has(w) && words.has(w))) continue;
+    return t;
+  }
+  return null;
 }
 
 function casNotations(cas: string): [string, string][] {
@@ -246,6 +259,64 @@ const R = [
   'tert-butyl',
   'aminomethyl',
 ];
+const PACKING: Record<string, (name: string) => string> = {
+  'zh-Hans': (n) => `${n}，纯度99%，25公斤/桶`,
+  'zh-Hant': (n) => `${n}，純度99%，25公斤/桶`,
+  es: (n) => `${n}, pureza 99%, tambor de 25 kg`,
+  fr: (n) => `${n}, pureté 99 %, fût de 25 kg`,
+  de: (n) => `${n}, Reinheit 99 %, 25-kg-Fass`,
+  ru: (n) => `${n}, чистота 99%, бочка 25 кг`,
+  hi: (n) => `${n}, शुद्धता 99%, 25 किलो ड्रम`,
+};
+
+// Look-alikes and analogues written in the other languages of the knowledge base, so that its foreign names
+// are checked against the chemicals that contain them: names constructed for this corpus by each language's
+// chemical nomenclature (the same way as the knowledge base's constructed names).
+const FOREIGN_HARMLESS: [string, string][] = [
+  ['2-甲基哌啶', 'zh-Hans 2-methylpiperidine'],
+  ['4-甲基哌啶', 'zh-Hans 4-methylpiperidine'],
+  ['2-哌啶酮', 'zh-Hans 2-piperidone'],
+  ['4-哌啶醇', 'zh-Hans 4-piperidinol'],
+  ['哌啶-4-甲酸', 'zh-Hans isonipecotic acid'],
+  ['2,2,6,6-四甲基-4-哌啶酮', 'zh-Hans triacetonamine'],
+  ['4-氨基吡啶', 'zh-Hans 4-aminopyridine'],
+  ['哌嗪', 'zh-Hans piperazine'],
+  ['苯乙醇', 'zh-Hans 2-phenylethanol'],
+  ['丙酸', 'zh-Hans propionic acid'],
+  ['芬太尼检测试纸', 'zh-Hans fentanyl test strips (harm reduction)'],
+  ['2-甲基哌啶，純度99%', 'zh-Hant 2-methylpiperidine'],
+  ['4-哌啶醇，純度99%', 'zh-Hant 4-piperidinol'],
+  ['2-метилпиперидин', 'ru 2-methylpiperidine'],
+  ['4-метилпиперидин', 'ru 4-methylpiperidine'],
+  ['2-пиперидон', 'ru 2-piperidone'],
+  ['2,2,6,6-тетраметил-4-пиперидон', 'ru triacetonamine'],
+  ['4-аминопиридин', 'ru 4-aminopyridine'],
+  ['пиперазин', 'ru piperazine'],
+  ['пропионовая кислота', 'ru propionic acid'],
+  ['тест-полоски на фентанил', 'ru fentanyl test strips (harm reduction)'],
+  ['2-मिथाइलपाइपेरिडीन', 'hi 2-methylpiperidine'],
+  ['पाइपेराज़ीन', 'hi piperazine'],
+  ['2-metilpiperidina', 'es 2-methylpiperidine'],
+  ['2,2,6,6-tetrametil-4-piperidona', 'es triacetonamine'],
+  ['ácido propiónico', 'es propionic acid'],
+  ['tiras reactivas de fentanilo', 'es fentanyl test strips (harm reduction)'],
+  ['2-méthylpipéridine', 'fr 2-methylpiperidine'],
+  ['acide propionique', 'fr propionic acid'],
+  ['2,2,6,6-Tetramethyl-4-piperidon', 'de triacetonamine'],
+  ['Propionsäure', 'de propionic acid'],
+];
+const FOREIGN_ANALOGUES: [string, string][] = [
+  ['丁酰芬太尼', 'zh-Hans butyrylfentanyl'],
+  ['呋喃芬太尼', 'zh-Hans furanylfentanyl'],
+  ['丙烯酰芬太尼', 'zh-Hans acrylfentanyl'],
+  ['4-氟异丁酰芬太尼', 'zh-Hans 4-fluoroisobutyrylfentanyl'],
+  ['對氟丁醯吩坦尼', 'zh-Hant para-fluorobutyrylfentanyl (Taiwan usage of 吩坦尼)'],
+  ['бутирилфентанил', 'ru butyrylfentanyl'],
+  ['акрилфентанил', 'ru acrylfentanyl (https://narko.ee/ru/narkotiki/fentanil)'],
+  ['фуранилфентанил', 'ru furanylfentanyl (https://narko.ee/ru/narkotiki/fentanil)'],
+  ['ब्यूटिरिलफेंटानिल', 'hi butyrylfentanyl'],
+];
+
 function harmless(): [string, string][] {
   const out: [string, string][] = [];
   for (const r of R)
@@ -379,6 +450,7 @@ function harmless(): [string, string][] {
 
 export function buildChemistryCorpus(): CorpusLine[] {
   const kb = loadKnowledge();
+  const words = chemicalWords(kb.file);
   const lines: CorpusLine[] = [];
   const add = (l: CorpusLine) => lines.push(l);
   for (const s of kb.file.substances) {
@@ -424,14 +496,14 @@ export function buildChemistryCorpus(): CorpusLine[] {
             source: `knowledge base name of ${s.id} with digits typed for letters`,
           });
         for (const k of [0, 1]) {
-          const t = typo(n, i + k);
+          const t = typo(n, i + k, words);
           if (t !== null)
             add({
               text: t,
               category: 'listed-typo',
               substance: s.id,
               analogue: false,
-              source: `knowledge base name of ${s.id} with a one-letter ${k === 0 ? 'deletion' : 'swap'}`,
+              source: `knowledge base name of ${s.id} with a one-letter ${(i + k) % 2 === 0 ? 'deletion' : 'swap'}`,
             });
         }
       }
@@ -478,7 +550,8 @@ export function buildChemistryCorpus(): CorpusLine[] {
         source: `CAS index name form of ${s.id} with a (9CI) annotation`,
       });
     }
-    for (const t of s.translations)
+    const withPacking = new Set<string>();
+    for (const t of s.translations) {
       add({
         text: t.name,
         category: 'listed-language',
@@ -486,6 +559,17 @@ export function buildChemistryCorpus(): CorpusLine[] {
         analogue: false,
         source: `${t.lang} name of ${s.id}: ${t.source}`,
       });
+      // Once per language: the name as a filer in that language writes the line, with purity and packing.
+      if (withPacking.has(t.lang)) continue;
+      withPacking.add(t.lang);
+      add({
+        text: PACKING[t.lang]!(t.name),
+        category: 'listed-language',
+        substance: s.id,
+        analogue: false,
+        source: `${t.lang} name of ${s.id} with purity and packing words in that language: ${t.source}`,
+      });
+    }
     for (const t of s.tradeNames) {
       add({
         text: `${t.name} transdermal system`,
@@ -512,6 +596,22 @@ export function buildChemistryCorpus(): CorpusLine[] {
       source: `designer analogue written from the class wording: ${source}`,
     });
   }
+  for (const [name, what] of FOREIGN_ANALOGUES)
+    add({
+      text: name,
+      category: 'designer-analogue',
+      substance: null,
+      analogue: true,
+      source: `designer fentanyl written in another language (${what}), constructed for this corpus`,
+    });
+  for (const [name, what] of FOREIGN_HARMLESS)
+    add({
+      text: name,
+      category: 'harmless-lookalike',
+      substance: null,
+      analogue: false,
+      source: `harmless look-alike written in another language (${what}), constructed for this corpus`,
+    });
   harmless().forEach(([name, source], i) => {
     add({
       text: `${name}${FILLERS[i % FILLERS.length]}`,
