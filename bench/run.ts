@@ -214,7 +214,7 @@ async function main() {
 
   // 4. Raw @clickhouse/client insert of the same rows (5,000 a batch).
   const rows = decisions.map((d, i) =>
-    decisionRow(d, parsed[i]!, messages[i]!.value.toString('utf8'), {
+    decisionRow(d, parsed[i]!, {
       topic,
       partition: 0,
       offset: String(i),

@@ -11,7 +11,6 @@ import type { KafkaOrigin } from '../storage/decision-rows.ts';
 
 export interface SeenDocument {
   report: Report;
-  raw: string;
   origin: KafkaOrigin;
   /** Set when the report was read leniently (screening PARTIAL): what the strict schema refused. */
   partial?: string;

@@ -1,5 +1,6 @@
-// Reads: reports from the input topic (consumer group, eachBatch). Writes: one decision row per valid
-// report to ClickHouse, dead letters to the DLQ topic and the dead_letters table.
+// Reads: reports from the input topic (consumer group, eachBatch). Writes: each message's body once to
+// `reports` (its own bytes, not re-encoded), one decision row per judgement to `decisions_raw`, dead
+// letters to the DLQ topic and the dead_letters table.
 // Guarantees: offsets are committed only after every row they cover is stored (at-least-once);
 // ClickHouse outages pause the partitions and retry with capped backoff, never crash, never skip;
 // re-deliveries are deduplicated at read by messageId (effectively once, docs/delivery.md).
@@ -9,7 +10,7 @@ import type { Logger } from '../common/logger.ts';
 import { compareAmendment, withAmendment } from '../scoring/amendments.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
-import { insertRows, insertTsv } from '../storage/clickhouse.ts';
+import { insertRows, insertTsv, insertTsvBody } from '../storage/clickhouse.ts';
 import {
   DECISION_COLUMNS,
   type DeadLetter,
@@ -18,6 +19,8 @@ import {
   decisionRow,
   type KafkaOrigin,
   permitUsageRows,
+  REPORT_COLUMNS,
+  reportLine,
   shadowRow,
   tsvLine,
   unreadRow,
@@ -75,6 +78,8 @@ export interface PipelineOptions {
 interface Chunk {
   /** Decision rows, already encoded as TabSeparated lines (the cheap insert format). */
   rows: string[];
+  /** `reports` rows as TabSeparated bytes: each new message's body, once. */
+  reports: Buffer[];
   shadow: DecisionRow[];
   /** permit_usage rows: what covered goods lines drew on their permits. */
   permitUse: DecisionRow[];
@@ -86,10 +91,12 @@ interface Chunk {
   deadStored: boolean;
   shadowStored: boolean;
   permitUseStored: boolean;
+  reportsStored: boolean;
 }
 
 const emptyChunk = (): Chunk => ({
   rows: [],
+  reports: [],
   shadow: [],
   permitUse: [],
   dead: [],
@@ -98,6 +105,7 @@ const emptyChunk = (): Chunk => ({
   deadStored: false,
   shadowStored: false,
   permitUseStored: false,
+  reportsStored: false,
 });
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
@@ -126,6 +134,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const deadTable = `${opts.database}.dead_letters`;
   const shadowTable = `${opts.database}.shadow_scores`;
   const permitUsageTable = `${opts.database}.permit_usage`;
+  const reportsTable = `${opts.database}.reports`;
   const { metrics } = opts;
   const seen = new CounterpartCache(opts.counterpartCapacity ?? 20_000);
 
@@ -181,6 +190,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (!chunk.permitUseStored && chunk.permitUse.length > 0) {
       await insertRows(opts.clickhouse, permitUsageTable, chunk.permitUse);
       chunk.permitUseStored = true;
+    }
+    // Bodies before decisions: a stored decision always has its report (case view, reconciliation).
+    if (!chunk.reportsStored && chunk.reports.length > 0) {
+      await insertTsvBody(opts.clickhouse, reportsTable, REPORT_COLUMNS, Buffer.concat(chunk.reports));
+      chunk.reportsStored = true;
     }
     const started = performance.now();
     await insertTsv(opts.clickhouse, decisionsTable, DECISION_COLUMNS, chunk.rows);
@@ -300,7 +314,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         metrics.amendments.inc();
       }
       v.lane = d.lane;
-      pending.rows.push(tsvLine(decisionRow(d, v.report, v.raw, v.origin)));
+      pending.rows.push(tsvLine(decisionRow(d, v.report, v.origin)));
       pending.permitUse.push(...permitUsageRows(d, v.report));
       metrics.scored.inc({ lane: d.lane });
       metrics.screened.inc({ status: d.screening ?? 'COMPLETE' });
@@ -314,7 +328,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const e = again[i]!;
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         e.lane = d.lane;
-        pending.rows.push(tsvLine(decisionRow(d, e.report, e.raw, e.origin)));
+        pending.rows.push(tsvLine(decisionRow(d, e.report, e.origin)));
         pending.permitUse.push(...permitUsageRows(d, e.report));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
@@ -342,7 +356,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       at,
       opts.scorer,
     );
-    const row = unreadRow(d, filedAt, '', origin, report.messageId);
+    const row = unreadRow(d, filedAt, origin, report.messageId);
     row.reportingCountry = report.source.reportingCountry;
     row.destinationCountry = report.consignment.route.destinationCountry;
     pending.rows.push(tsvLine(row));
@@ -397,9 +411,19 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const origin = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       const result = screenMessage(message.value);
       if (result.status !== 'UNREADABLE') {
-        const doc: SeenDocument = { report: result.report, raw: message.value!.toString('utf8'), origin };
+        const report = result.report;
+        const doc: SeenDocument = { report, origin };
         if (result.status === 'PARTIAL') doc.partial = result.detail;
         valid.push(doc);
+        const meta = {
+          consignmentId: report.consignment.consignmentId,
+          documentType: report.documentType,
+          messageId: report.messageId,
+          filedAt: new Date(report.filedAt),
+          screening: result.status,
+          origin,
+        };
+        pending.reports.push(...reportLine(meta, message.value!));
         const supersedes = headerString(message.headers?.[SUPERSEDES_HEADER]);
         if (supersedes !== undefined) supersede(supersedes, message, origin, result.report, receivedAt);
       } else {
@@ -427,11 +451,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
             scoredAt: receivedAt,
             versions: opts.scorer,
           });
-          const text =
-            result.reason === 'INVALID_UTF8' || result.reason === 'TOO_LARGE'
-              ? ''
-              : (message.value?.toString('utf8') ?? '');
-          const row = unreadRow(d, kafkaTime(message.timestamp, receivedAt), text, origin);
+          const filedAt = kafkaTime(message.timestamp, receivedAt);
+          // Its text for the case view, unless it is not text or too large to keep twice.
+          if (result.reason !== 'INVALID_UTF8' && result.reason !== 'TOO_LARGE' && message.value) {
+            const meta = { ...d, filedAt, screening: 'UNSCREENED', origin };
+            pending.reports.push(...reportLine(meta, message.value));
+          }
+          const row = unreadRow(d, filedAt, origin);
           row.reportingCountry = result.identity.reportingCountry ?? opts.feedCountry ?? '';
           row.destinationCountry = result.identity.destinationCountry ?? '';
           pending.rows.push(tsvLine(row));

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { migrateDatabase } from '../../infra/cli.ts';
 import { type InfraConfig, infraConfigSchema, loadConfig } from '../common/config.ts';
 import { createClickHouse, insertRows } from '../storage/clickhouse.ts';
+import { type CaseRows, insertCaseRows } from '../storage/decision-rows.ts';
 import { formatDateTime, identifier } from '../storage/sql.ts';
 import { queuePage } from './queue.ts';
 import { queueQuerySchema } from './request-schemas.ts';
@@ -44,21 +45,21 @@ export async function benchQueue(opts: QueueBenchOptions = {}): Promise<QueueBen
   try {
     const now = new Date();
     const t0 = performance.now();
-    let batch: Record<string, unknown>[] = [];
+    let batch: CaseRows[] = [];
     let flagged = 0;
     const flaggedIds: string[] = [];
     for (const row of syntheticRows(n, { seed: 42, now, days: 90 })) {
-      if (row.flagged === 1) {
+      if (row.decision.flagged === 1) {
         flagged++;
-        if (flaggedIds.length < 5000) flaggedIds.push(String(row.messageId));
+        if (flaggedIds.length < 5000) flaggedIds.push(String(row.decision.messageId));
       }
       batch.push(row);
       if (batch.length === 10_000) {
-        await insertRows(client, `${database}.decisions_raw`, batch);
+        await insertCaseRows(client, database, batch);
         batch = [];
       }
     }
-    await insertRows(client, `${database}.decisions_raw`, batch);
+    await insertCaseRows(client, database, batch);
     // Some officers' work, so the assignee and state filters have rows to read.
     const at = formatDateTime(now);
     await insertRows(

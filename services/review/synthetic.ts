@@ -3,7 +3,7 @@
 // Writes nothing itself. Guarantees: deterministic for a seed; reports are valid under CONTRACT.md §1.
 import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
 import { type Report, type ReportInput, reportSchema } from '../../schemas/report.ts';
-import { type DecisionRow, decisionRow } from '../storage/decision-rows.ts';
+import { type CaseRows, caseRows } from '../storage/decision-rows.ts';
 
 export interface SyntheticCase {
   report: ReportInput;
@@ -302,10 +302,10 @@ export function syntheticCase(rand: () => number, i: number, opts: SyntheticOpti
   return { report, decision };
 }
 
-/** The `decisions_raw` row for a case, through the pipeline's own mapping. */
-export function caseRow(c: SyntheticCase, validate = true, offset = 0): DecisionRow {
+/** The `decisions_raw` and `reports` rows of a case, through the pipeline's own mapping. */
+export function caseRow(c: SyntheticCase, validate = true, offset = 0): CaseRows {
   const report = validate ? reportSchema.parse(c.report) : (c.report as unknown as Report);
-  return decisionRow(c.decision, report, JSON.stringify(c.report), {
+  return caseRows(c.decision, report, JSON.stringify(c.report), {
     topic: 'synthetic',
     partition: 0,
     offset: String(offset),
@@ -313,7 +313,7 @@ export function caseRow(c: SyntheticCase, validate = true, offset = 0): Decision
 }
 
 /** `count` rows; validation is skipped (the generator's shapes are covered by a unit test). */
-export function* syntheticRows(count: number, opts: SyntheticOptions): Generator<DecisionRow> {
+export function* syntheticRows(count: number, opts: SyntheticOptions): Generator<CaseRows> {
   const rand = prng(opts.seed);
   for (let i = 0; i < count; i++) yield caseRow(syntheticCase(rand, i, opts), false, i);
 }

@@ -75,7 +75,17 @@ export async function insertTsv(
   lines: readonly string[],
 ): Promise<void> {
   if (lines.length === 0) return;
-  const body = Buffer.from(`${lines.join('\n')}\n`);
+  await insertTsvBody(client, table, columns, Buffer.from(`${lines.join('\n')}\n`));
+}
+
+/** An insert of TabSeparated bytes already encoded, each line ending in a newline. */
+export async function insertTsvBody(
+  client: ClickHouseClient,
+  table: string,
+  columns: readonly [string, ...string[]],
+  body: Buffer,
+): Promise<void> {
+  if (body.length === 0) return;
   try {
     await client.insert({
       table,

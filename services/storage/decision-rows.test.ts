@@ -2,18 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../schemas/report.ts';
 import { generateReports } from '../generator/index.ts';
 import { createDefaultScorer } from '../scoring/decide.ts';
-import { DECISION_COLUMNS, decisionRow, tsvLine } from './decision-rows.ts';
+import { DECISION_COLUMNS, decisionRow, REPORT_COLUMNS, reportLine, tsvBytes, tsvLine } from './decision-rows.ts';
 
 const reports = generateReports({ count: 200, seed: 4 }).reports;
 const parsed = reports.map((r) => reportSchema.parse(r));
 const decisions = createDefaultScorer().scorer.scoreBatch(parsed, new Date('2026-11-22T00:00:00Z'));
-const rows = decisions.map((d, i) =>
-  decisionRow(d, parsed[i]!, JSON.stringify(reports[i]), { topic: 't', partition: 1, offset: String(i) }),
-);
+const rows = decisions.map((d, i) => decisionRow(d, parsed[i]!, { topic: 't', partition: 1, offset: String(i) }));
+
+/** ClickHouse's reading of one TabSeparated field. */
+const unescape = (field: string) =>
+  field.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '0': '\0' })[c] ?? c);
 
 describe('decision rows as TabSeparated lines', () => {
-  it('DECISION_COLUMNS names exactly the fields decisionRow fills', () => {
+  it('DECISION_COLUMNS names exactly the fields decisionRow fills, and no report body', () => {
     for (const row of rows) expect(Object.keys(row).sort()).toEqual([...DECISION_COLUMNS].sort());
+    expect(DECISION_COLUMNS).not.toContain('report');
   });
 
   it('one field per column, no raw tab or newline inside a field', () => {
@@ -21,9 +24,8 @@ describe('decision rows as TabSeparated lines', () => {
       const fields = tsvLine(row).split('\t');
       expect(fields).toHaveLength(DECISION_COLUMNS.length);
       expect(fields.join('')).not.toMatch(/\n/);
-      const i = DECISION_COLUMNS.indexOf('report');
-      // The raw report has nothing to escape, so it goes through byte for byte.
-      expect(JSON.parse(fields[i]!.replaceAll('\\\\', '\\'))).toEqual(JSON.parse(row.report as string));
+      const i = DECISION_COLUMNS.indexOf('record');
+      expect(JSON.parse(unescape(fields[i]!))).toEqual(JSON.parse(row.record as string));
     }
   });
 
@@ -35,7 +37,45 @@ describe('decision rows as TabSeparated lines', () => {
   });
 
   it('refuses a row that lacks a column', () => {
-    const { report: _, ...partial } = rows[0]!;
-    expect(() => tsvLine(partial)).toThrow('row has no report');
+    const { record: _, ...partial } = rows[0]!;
+    expect(() => tsvLine(partial)).toThrow('row has no record');
+  });
+});
+
+describe('report bodies as TabSeparated bytes', () => {
+  const meta = {
+    consignmentId: 'C\t1',
+    documentType: 'MANIFEST',
+    messageId: 'm-1',
+    filedAt: new Date('2026-11-22T10:00:00Z'),
+    screening: 'COMPLETE',
+    origin: { topic: 't', partition: 2, offset: '17' },
+  };
+
+  it('passes a body with nothing to escape through as the same bytes, not a copy', () => {
+    const body = Buffer.from(JSON.stringify(reports[0]));
+    expect(tsvBytes(body)).toBe(body);
+  });
+
+  it('a body with backslashes, tabs, newlines and CRs reads back as the same text', () => {
+    const text = '{\n\t"a": "x\\"y\\\\z",\r\n "b": "\\u00e9 é"}';
+    const line = Buffer.concat(reportLine(meta, Buffer.from(text), 5)).toString('utf8');
+    expect(line.endsWith('\n')).toBe(true);
+    const fields = line.slice(0, -1).split('\t');
+    expect(fields).toHaveLength(REPORT_COLUMNS.length);
+    expect(unescape(fields[REPORT_COLUMNS.indexOf('report')]!)).toBe(text);
+    expect(JSON.parse(unescape(fields[REPORT_COLUMNS.indexOf('report')]!))).toEqual(JSON.parse(text));
+    expect(unescape(fields[0]!)).toBe('C\t1');
+    expect(fields.slice(1)).toEqual([
+      'MANIFEST',
+      'm-1',
+      '2026-11-22 10:00:00',
+      'COMPLETE',
+      expect.any(String),
+      't',
+      '2',
+      '17',
+      '5',
+    ]);
   });
 });

@@ -1,8 +1,10 @@
-// Maps a decision record (and the report it judged) to a row of `decisions_raw`, and a dead letter
-// to a row of `dead_letters`. Nested fields become parallel arrays, the queryable form 18.16 has.
+// Maps a decision record (and the report it judged) to a row of `decisions_raw`, a report's body to a
+// row of `reports` (migration 009: stored once per message, apart from its decisions), and a dead
+// letter to a row of `dead_letters`. Nested fields become parallel arrays, the queryable form 18.16 has.
 import type { Decision } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
 import type { ShadowScore } from '../scoring/scorer.ts';
+import { type ClickHouseClient, insertRows } from './clickhouse.ts';
 import { formatDateTime, tsvField } from './sql.ts';
 
 export interface KafkaOrigin {
@@ -13,12 +15,7 @@ export interface KafkaOrigin {
 
 export type DecisionRow = Record<string, string | number | string[] | number[]>;
 
-export function decisionRow(
-  decision: Decision,
-  report: Report,
-  rawJson: string,
-  origin: KafkaOrigin,
-): DecisionRow {
+export function decisionRow(decision: Decision, report: Report, origin: KafkaOrigin): DecisionRow {
   const c = report.consignment;
   const scoredAt = new Date(decision.scoredAt);
   return {
@@ -57,7 +54,6 @@ export function decisionRow(
     'topFeatures.feature': decision.topFeatures.map((f) => f.feature),
     'topFeatures.contribution': decision.topFeatures.map((f) => f.contribution),
     record: JSON.stringify(decision),
-    report: rawJson,
     kafkaTopic: origin.topic,
     kafkaPartition: origin.partition,
     kafkaOffset: origin.offset,
@@ -75,7 +71,6 @@ export function decisionRow(
 export function unreadRow(
   decision: Decision,
   filedAt: Date,
-  rawText: string,
   origin: KafkaOrigin,
   supersededBy = '',
 ): DecisionRow {
@@ -116,7 +111,6 @@ export function unreadRow(
     'topFeatures.feature': [],
     'topFeatures.contribution': [],
     record: JSON.stringify(decision),
-    report: rawText,
     kafkaTopic: origin.topic,
     kafkaPartition: origin.partition,
     kafkaOffset: origin.offset,
@@ -163,7 +157,6 @@ export const DECISION_COLUMNS = [
   'topFeatures.feature',
   'topFeatures.contribution',
   'record',
-  'report',
   'kafkaTopic',
   'kafkaPartition',
   'kafkaOffset',
@@ -182,6 +175,129 @@ export function tsvLine(row: DecisionRow, columns: readonly string[] = DECISION_
     line += (i === 0 ? '' : '\t') + tsvField(v);
   }
   return line;
+}
+
+/** What a `reports` row says of its message besides the body. */
+export interface ReportMeta {
+  consignmentId: string;
+  documentType: string;
+  messageId: string;
+  filedAt: Date;
+  screening: string;
+  origin: KafkaOrigin;
+}
+
+/** Columns of `reports` (migration 009), in the order reportRow and reportLine produce them. */
+export const REPORT_COLUMNS = [
+  'consignmentId',
+  'documentType',
+  'messageId',
+  'filedAt',
+  'screening',
+  'report',
+  'kafkaTopic',
+  'kafkaPartition',
+  'kafkaOffset',
+  'insertedAtMs',
+] as const satisfies readonly [string, ...string[]];
+
+/** A report's body as a `reports` row (writers other than the pipeline: seeds, tests). */
+export function reportRow(meta: ReportMeta, body: string): DecisionRow {
+  return {
+    consignmentId: meta.consignmentId,
+    documentType: meta.documentType,
+    messageId: meta.messageId,
+    filedAt: formatDateTime(meta.filedAt),
+    screening: meta.screening,
+    report: body,
+    kafkaTopic: meta.origin.topic,
+    kafkaPartition: meta.origin.partition,
+    kafkaOffset: meta.origin.offset,
+    insertedAtMs: Date.now(),
+  };
+}
+
+// TabSeparated escapes of the bytes valid JSON may hold outside strings (whitespace) or anywhere (`\`).
+const BACKSLASH = 0x5c;
+const BYTE_ESCAPES = new Map([
+  [BACKSLASH, Buffer.from('\\\\')],
+  [0x09, Buffer.from('\\t')],
+  [0x0a, Buffer.from('\\n')],
+  [0x0d, Buffer.from('\\r')],
+  [0x00, Buffer.from('\\0')],
+]);
+
+/** The bytes as one TabSeparated field: passed through untouched unless something needs escaping. */
+export function tsvBytes(bytes: Buffer): Buffer {
+  let needs = false;
+  for (const b of BYTE_ESCAPES.keys())
+    if (bytes.indexOf(b) !== -1) {
+      needs = true;
+      break;
+    }
+  if (!needs) return bytes;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const esc = BYTE_ESCAPES.get(bytes[i]!);
+    if (esc === undefined) continue;
+    parts.push(bytes.subarray(from, i), esc);
+    from = i + 1;
+  }
+  parts.push(bytes.subarray(from));
+  return Buffer.concat(parts);
+}
+
+/**
+ * A `reports` row as TabSeparated bytes with its newline, the body being the message's own bytes
+ * (already checked to be UTF-8 JSON): no decode, no re-encode, no copy unless it needs escaping.
+ */
+export function reportLine(meta: ReportMeta, body: Buffer, insertedAtMs = Date.now()): Buffer[] {
+  const head = `${tsvField(meta.consignmentId)}\t${meta.documentType}\t${tsvField(meta.messageId)}\t${formatDateTime(meta.filedAt)}\t${meta.screening}\t`;
+  const tail = `\t${tsvField(meta.origin.topic)}\t${meta.origin.partition}\t${meta.origin.offset}\t${insertedAtMs}\n`;
+  return [Buffer.from(head), tsvBytes(body), Buffer.from(tail)];
+}
+
+/** A judged report as stored: its decision row and its body row. */
+export interface CaseRows {
+  decision: DecisionRow;
+  report: DecisionRow;
+}
+
+/** Both rows of a judged report whose JSON text is `body` (seeds, tests, benchmarks). */
+export function caseRows(decision: Decision, report: Report, body: string, origin: KafkaOrigin): CaseRows {
+  return {
+    decision: decisionRow(decision, report, origin),
+    report: reportRow(
+      {
+        consignmentId: report.consignment.consignmentId,
+        documentType: report.documentType,
+        messageId: report.messageId,
+        filedAt: new Date(report.filedAt),
+        screening: decision.screening ?? 'COMPLETE',
+        origin,
+      },
+      body,
+    ),
+  };
+}
+
+/** Stores judged reports as the pipeline does: bodies first, then decisions. */
+export async function insertCaseRows(
+  client: ClickHouseClient,
+  database: string,
+  rows: readonly CaseRows[],
+): Promise<void> {
+  await insertRows(
+    client,
+    `${database}.reports`,
+    rows.map((r) => r.report),
+  );
+  await insertRows(
+    client,
+    `${database}.decisions_raw`,
+    rows.map((r) => r.decision),
+  );
 }
 
 export interface DeadLetter {

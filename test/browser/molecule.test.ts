@@ -20,6 +20,7 @@ import { DEMO_PASSWORD } from '../../services/review/users.ts';
 import { type ChemistryRuntime, startChemistry } from '../../services/runtime/chemistry.ts';
 import { createDefaultScorer } from '../../services/scoring/decide.ts';
 import { insertRows } from '../../services/storage/clickhouse.ts';
+import { insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   await scorer.prepare?.([report], 60_000);
   decision = scorer.scoreBatch([report], now)[0]!;
   rules.close();
-  await insertRows(db.client, `${db.database}.decisions_raw`, [caseRow({ report: input, decision })]);
+  await insertCaseRows(db.client, db.database, [caseRow({ report: input, decision })]);
 
   server = await startReviewServer({
     config: loadConfig(reviewConfigSchema, { CLICKHOUSE_DATABASE: db.database }),

@@ -14,6 +14,7 @@ import { seedReviewDemo } from '../../services/review/seed.ts';
 import { caseRow } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
 import { insertRows } from '../../services/storage/clickhouse.ts';
+import { insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -174,7 +175,7 @@ describe('officer review app in Chromium', () => {
     fresh.decision.consignmentId = 'NEWARRIVAL0001';
     fresh.decision.riskScore = 0.999;
     fresh.decision.scoredAt = new Date(Date.now() + 1000).toISOString();
-    await insertRows(db.client, `${db.database}.decisions_raw`, [caseRow(fresh)]);
+    await insertCaseRows(db.client, db.database, [caseRow(fresh)]);
     await page.waitForSelector(`#queue-table tr[data-id="${fresh.report.messageId}"]`, { timeout: 15_000 });
 
     // --- dashboard

@@ -13,7 +13,7 @@ import { scratchRegistry } from '../../services/registry/test-registry.ts';
 import { type LoadedScorer, loadScorer } from '../../services/runtime/load-scorer.ts';
 import { DEFAULT_POLICY } from '../../services/scoring/decide.ts';
 import { insertRows } from '../../services/storage/clickhouse.ts';
-import { decisionRow, shadowRow } from '../../services/storage/decision-rows.ts';
+import { caseRows, insertCaseRows, shadowRow } from '../../services/storage/decision-rows.ts';
 import { formatDateTime } from '../../services/storage/sql.ts';
 import { riskLane, simulateInspection } from '../../services/training/propensity.ts';
 import { runTraining } from '../../services/training/train-run.ts';
@@ -36,11 +36,11 @@ describe('training from ClickHouse labels (real ClickHouse)', () => {
     ({ dir: registryDir } = await scratchRegistry());
     scorer = await loadScorer({ logger: testLogger, modelsDir: registryDir, drift: false });
     decisions = scorer.scoreBatch(reports, new Date('2026-01-10T00:00:00Z'));
-    await insertRows(
+    await insertCaseRows(
       db.client,
-      `${db.database}.decisions_raw`,
+      db.database,
       decisions.map((d, i) =>
-        decisionRow(d, reports[i]!, JSON.stringify(generated.reports[i]), {
+        caseRows(d, reports[i]!, JSON.stringify(generated.reports[i]), {
           topic: 't',
           partition: 0,
           offset: String(i),

@@ -132,7 +132,7 @@ describe('permit register in ClickHouse', () => {
   it('reads the consignees already decided as the first-time-importer history', async () => {
     const r = licensed();
     const d = createScorer({ rules: loadRulesSnapshot(), model: NullModel }).scoreBatch([r], new Date())[0]!;
-    const row = decisionRow(d, r, JSON.stringify(r), { topic: 't', partition: 0, offset: '0' });
+    const row = decisionRow(d, r, { topic: 't', partition: 0, offset: '0' });
     await insertTsv(db.client, `${db.database}.decisions_raw`, DECISION_COLUMNS, [tsvLine(row)]);
     const history = await loadHistoryFromClickHouse(db.client, db.database);
     expect(history.known('Deccan Generics Pvt. Ltd.', 'ANOTHER-CONSIGNMENT')).toBe(true);

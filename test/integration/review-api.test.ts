@@ -12,6 +12,7 @@ import { syntheticRows } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
 import { loadLanePolicy } from '../../services/scoring/lane-policy.ts';
 import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
+import { insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { formatDateTime } from '../../services/storage/sql.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
 
@@ -628,7 +629,7 @@ describe('actions', () => {
     const none = (await call(officer, 'GET', `/api/queue/new?since=${first.newestScoredAtMs}`)).json();
     expect(none.count).toBe(0);
     const later = new Date(Date.now() + 5 * 60_000);
-    await insertRows(db.client, `${db.database}.decisions_raw`, [
+    await insertCaseRows(db.client, db.database, [
       ...syntheticRows(200, { seed: 99, now: later, days: 0.0005 }),
     ]);
     const some = (await call(officer, 'GET', `/api/queue/new?since=${first.newestScoredAtMs}`)).json();

@@ -23,7 +23,7 @@ import {
 } from '../../services/sharing/test-fixtures.ts';
 import { partnerTopic } from '../../services/sharing/transport.ts';
 import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
-import { decisionRow } from '../../services/storage/decision-rows.ts';
+import { caseRows, insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 import {
   createTestDatabase,
@@ -123,12 +123,12 @@ describe('partner sharing refuses what it cannot trust', () => {
     [cbsaDb, cbicDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     cbsa = agencyOn(cbsaDb, 'CBSA');
     cbic = agencyOn(cbicDb, 'CBIC');
-    await insertRows(
+    await insertCaseRows(
       cbsaDb.client,
-      `${cbsaDb.database}.decisions_raw`,
+      cbsaDb.database,
       Object.values(IDS).map((id, i) => {
         const { report, decision, rawJson } = redCase(id);
-        return decisionRow(decision, report, rawJson, {
+        return caseRows(decision, report, rawJson, {
           topic: 'manifests.v1',
           partition: 0,
           offset: String(i),

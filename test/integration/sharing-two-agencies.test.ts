@@ -18,7 +18,7 @@ import {
   trustStoreOf,
 } from '../../services/sharing/test-fixtures.ts';
 import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
-import { decisionRow } from '../../services/storage/decision-rows.ts';
+import { caseRows, insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 import {
   createTestDatabase,
@@ -78,8 +78,8 @@ describe('partner sharing between two agencies', () => {
     cbsa = agency('CBSA', a);
     cbic = agency('CBIC', b);
     const { report, decision, rawJson } = redCase(MESSAGE_ID);
-    await insertRows(a.client, `${a.database}.decisions_raw`, [
-      decisionRow(decision, report, rawJson, { topic: 'manifests.v1', partition: 0, offset: '0' }),
+    await insertCaseRows(a.client, a.database, [
+      caseRows(decision, report, rawJson, { topic: 'manifests.v1', partition: 0, offset: '0' }),
     ]);
     await Promise.all([cbsa.service.startReceiver(), cbic.service.startReceiver()]);
   });
