@@ -396,6 +396,11 @@ export interface FieldViolations {
 
 const CLEAR_CONTACT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}|\+\d[\d\s().-]{6,}\d/u;
 
+/** Whether free text carries an e-mail address or an international phone number in clear. */
+export function clearContactIn(text: string): boolean {
+  return CLEAR_CONTACT.test(text);
+}
+
 /** The receiver's check of a shared case against its own copy of the agreement. */
 export function checkSharedCase(shared: Json, fields: readonly string[]): FieldViolations {
   const patterns = fields.map(parseFieldPath);

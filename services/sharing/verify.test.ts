@@ -149,8 +149,21 @@ describe('verifyInbound', () => {
       content: 'smuggled',
       object_refs: ['report--6ba7b810-9dad-51d1-80b4-00c04fd430c8'],
     });
-    expect(reasonOf(resigned(extraObject))).toMatch(
-      /^UNEXPECTED_CONTENT: objects the format does not define: note--/,
+    // Open import (#14): an object the format does not model is kept as partner context, not refused…
+    const withContext = verifyInbound(resigned(extraObject), ctx);
+    expect(withContext.ok && withContext.verified.context.map((o) => o.id)).toEqual([
+      'note--6ba7b810-9dad-51d1-80b4-00c04fd430c8',
+    ]);
+    // …but case content anywhere but a note on the case's report is still refused.
+    const strayHit = structuredClone(extraObject);
+    strayHit.objects.at(-1)!.extensions = {
+      [SHARING_EXTENSION_ID]: {
+        extension_type: 'property-extension',
+        rule_hit: { rule_id: 'smuggled', weight: 1, explanation: 'smuggled' },
+      },
+    };
+    expect(reasonOf(resigned(strayHit))).toMatch(
+      /^UNEXPECTED_CONTENT: object note--\S+ carries case content but is not a note on report--/,
     );
 
     expect(reasonOf(resigned(genuine.bundle, { version: 2 }))).toBe(
