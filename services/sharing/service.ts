@@ -7,7 +7,7 @@ import type { Logger } from '../common/logger.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import type { Agreement, AgreementSet } from './agreements.ts';
 import { type AuditSink, RECEIVER_ACTOR } from './audit.ts';
-import { caseDocument, type JsonObject, type RedactedCase, redactCase } from './case-fields.ts';
+import { type JsonObject, type RedactedCase, redactDecision } from './case-fields.ts';
 import type { Envelope } from './envelope.ts';
 import { SharingError } from './errors.ts';
 import { caseIdFor, shareIdFor } from './ids.ts';
@@ -179,10 +179,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       throw new SharingError('CASE_NOT_FOUND', `${me} has no case ${missing.join(', ')}`);
     const secret = opts.agreements.secretFor(a.id);
     return new Map(
-      unique.map((id) => [
-        id,
-        redactCase(caseDocument(cases.get(id)!.report, cases.get(id)!.decision), a, secret),
-      ]),
+      unique.map((id) => [id, redactDecision(cases.get(id)!.report, cases.get(id)!.decision, a, secret)]),
     );
   }
 

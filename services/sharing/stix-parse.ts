@@ -18,6 +18,7 @@ import {
   OUTCOME_DISPOSITIONS,
   PACKAGE_KINDS,
   type PackageIds,
+  type PackageKind,
   RECEIPT_STATUSES,
   SHARING_EXTENSION_ID,
   type SharingPackage,
@@ -124,7 +125,8 @@ const CASE_PARTS = ['assessment', 'rule_hit', 'substance'];
 /** An object that carries our extension holds only what STIX defines for its type, and the extension. */
 function checkCarrier(o: StixObject): void {
   const allowed = STIX_PROPERTIES[String(o.type)];
-  if (allowed === undefined) reject(`the sharing extension sits on a ${String(o.type)}, not a report or note`);
+  if (allowed === undefined)
+    reject(`the sharing extension sits on a ${String(o.type)}, not a report or note`);
   const custom = Object.keys(o).filter((k) => !allowed.has(k));
   if (custom.length > 0) reject(`object ${String(o.id)} differs from the format in: ${custom.join(', ')}`);
 }
@@ -402,15 +404,89 @@ export function partnerContext(objects: readonly StixObject[], pkg: SharingPacka
   return objects.filter((o) => !own.has(String(o.id)));
 }
 
+/**
+ * Whether a package flows from the partner back to the case's originator: an outcome, and a receipt
+ * of a case, update or revocation. A receipt of an outcome flows forward (originator → partner).
+ */
+export function flowsBack(p: { kind: PackageKind; receipt?: { forKind: PackageKind } }): boolean {
+  if (p.kind === 'OUTCOME') return true;
+  if (p.kind !== 'RECEIPT') return false;
+  return p.receipt?.forKind !== 'OUTCOME';
+}
+
 /** The share id a package must carry: derived from its case id and direction, never chosen by the sender. */
 export function expectedShareId(
-  p: Pick<SharingPackage, 'caseId' | 'sender' | 'recipient' | 'kind'>,
+  p: Pick<SharingPackage, 'caseId' | 'sender' | 'recipient' | 'kind'> & {
+    receipt?: { forKind: PackageKind };
+  },
 ): string | undefined {
   const parsed = parseCaseId(p.caseId);
   if (parsed === undefined) return undefined;
-  // Cases flow originator → partner; receipts and outcomes flow back.
-  const back = p.kind === 'RECEIPT' || p.kind === 'OUTCOME';
-  const [from, to] = back ? [p.recipient, p.sender] : [p.sender, p.recipient];
+  const [from, to] = flowsBack(p) ? [p.recipient, p.sender] : [p.sender, p.recipient];
   if (parsed.originator !== from) return undefined;
   return shareIdFor(from, to, parsed.messageId);
+}
+
+/** One object of partner context as the officer sees it: what it is, its text, its own TLP marking. */
+export interface ContextItem {
+  type: string;
+  id: string;
+  /** The object's own words (name, value, pattern, note text …), '' when it has none. */
+  summary: string;
+  /** Its own TLP marking, when it carries one. */
+  tlp?: Tlp;
+  /** The object exactly as the partner sent it. */
+  object: StixObject;
+}
+
+const SUMMARY_PROPERTIES = [
+  'name',
+  'value',
+  'abstract',
+  'content',
+  'opinion',
+  'explanation',
+  'pattern',
+  'description',
+  'statement',
+];
+
+function summaryOf(o: StixObject): string {
+  const parts: string[] = [];
+  for (const k of SUMMARY_PROPERTIES) {
+    const v = k === 'statement' && isJsonObject(o.definition) ? o.definition.statement : o[k];
+    if (typeof v === 'string' && v !== '') parts.push(v);
+  }
+  if (o.type === 'observed-data' && Array.isArray(o.object_refs))
+    parts.push(`observes ${o.object_refs.join(', ')}`);
+  return parts.join(' — ').slice(0, 2000);
+}
+
+/**
+ * The partner context of any bundle this agency accepted: for a package in our format, what
+ * partnerContext leaves; for plain STIX, everything but TLP markings. Never throws (a stored
+ * bundle that no longer reads shows no context).
+ */
+export function contextOf(bundle: unknown): ContextItem[] {
+  let objects: StixObject[];
+  try {
+    const read = readBundle(bundle);
+    objects =
+      read.pkg === undefined
+        ? read.objects.filter((o) => !TLP_IDS.has(String(o.id)) && !FORMAT_OBJECT_IDS.includes(String(o.id)))
+        : partnerContext(read.objects, read.pkg);
+  } catch {
+    return [];
+  }
+  return objects.map((o) => {
+    const marks = Array.isArray(o.object_marking_refs) ? o.object_marking_refs : [];
+    const tlp = strictestTlp([{ object_marking_refs: marks }]);
+    return {
+      type: String(o.type),
+      id: String(o.id),
+      summary: summaryOf(o),
+      ...(tlp === undefined ? {} : { tlp }),
+      object: o,
+    };
+  });
 }

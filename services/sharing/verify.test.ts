@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAgreementSet } from './agreements.ts';
-import { caseDocument, redactCase } from './case-fields.ts';
+import { redactDecision } from './case-fields.ts';
 import { type Envelope, sealPackage, serializeEnvelope } from './envelope.ts';
 import { shareIdFor } from './ids.ts';
 import { signBundle } from './signing.ts';
@@ -22,11 +22,7 @@ const cbsa = testKeys('CBSA');
 const cbsaAgreements = testAgreements('CBSA');
 const agreement = cbsaAgreements.forPartner('CBIC')!;
 const { report, decision } = redCase();
-const redacted = redactCase(
-  caseDocument(report, decision),
-  agreement,
-  cbsaAgreements.secretFor(agreement.id),
-);
+const redacted = redactDecision(report, decision, agreement, cbsaAgreements.secretFor(agreement.id));
 const now = new Date('2026-06-01T10:00:01.000Z');
 
 const pkg: CasePackage = {
@@ -202,6 +198,32 @@ describe('verifyInbound', () => {
       '+86 20 0000 0000';
     expect(reasonOf(resigned(buildBundle(clear)))).toBe(
       'DISALLOWED_FIELD: personal data in clear: consignment.parties.shipper.phone',
+    );
+  });
+
+  it('refuses what the sender’s redaction would never let leave: a person in clear, a named watchlist entry', () => {
+    const named = structuredClone(pkg);
+    const parties = (named.case.consignment as { parties: Record<string, Record<string, unknown>> }).parties;
+    parties.consignee!.name = 'Maria Fernandez';
+    expect(reasonOf(resigned(buildBundle(named)))).toBe(
+      'DISALLOWED_FIELD: personal data in clear: consignment.parties.consignee.name',
+    );
+    const addressed = structuredClone(pkg);
+    (addressed.case.consignment as { parties: Record<string, { address: Record<string, string> }> }).parties
+      .consignee!.address.city = 'Brampton';
+    expect(reasonOf(resigned(buildBundle(addressed)))).toBe(
+      'DISALLOWED_FIELD: personal data in clear: consignment.parties.consignee.address.city',
+    );
+    const listed = structuredClone(pkg);
+    const assessment = listed.case.assessment as { ruleHits: Record<string, unknown>[] };
+    assessment.ruleHits.push({
+      ruleId: 'watchlist-drug-hit',
+      weight: 0.55,
+      explanation: 'consignee resembles OFAC-SDN entry FERNANDEZ, Maria [SDNTK] (score 0.91)',
+    });
+    listed.ids = freshIds('CASE', { notes: noteCount(listed.case) });
+    expect(reasonOf(resigned(buildBundle(listed)))).toBe(
+      `DISALLOWED_FIELD: personal data in clear: assessment.ruleHits[${assessment.ruleHits.length - 1}].explanation`,
     );
   });
 

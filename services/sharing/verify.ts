@@ -260,7 +260,9 @@ export function verifyInbound(bytes: Buffer, ctx: VerifyContext): InboundResult 
   if (terms !== undefined) return fail('TERMS_MISMATCH', terms);
 
   if (pkg.kind === 'CASE' || pkg.kind === 'UPDATE') {
-    const v = checkSharedCase(pkg.case, agreement.fields);
+    const v = checkSharedCase(pkg.case, agreement.fields, {
+      watchlistEntryNames: agreement.watchlistEntryNames,
+    });
     if (v.unexpected.length > 0)
       return fail('UNEXPECTED_CONTENT', `not case fields: ${v.unexpected.slice(0, 5).join(', ')}`);
     if (v.disallowed.length > 0) {
