@@ -1,6 +1,6 @@
 """Bundles a partner agency builds with the OASIS stix2 library (allow_custom=False), as our open
-import must accept them. Reads one JSON object on stdin (the partner's identity, the TLP 2.0 ids, our
-extension id, and for the outcome the share it answers); prints one JSON line per bundle:
+import must accept them. Reads one JSON object on stdin (the partner's identity, the TLP 2.0 ids and levels,
+our extension id, for the outcome the share it answers, for the case its ids, terms and consignment); prints one JSON line per bundle:
 {"name": ..., "bundle": {...}}. Timestamps carry microseconds, as stix2 writes them from datetimes.
 Run by test/integration/stix-partner-import.test.ts from the venv under .local/ (test/support/python-venv.ts).
 
@@ -38,13 +38,19 @@ identity = stix2.Identity(
     identity_class="organization",
     allow_custom=False,
 )
-tlp = stix2.MarkingDefinition(
-    id=cfg["tlpIds"][cfg["tlp"]],
-    created="2022-10-01T00:00:00.000Z",
-    name=f"TLP:{cfg['tlp']}",
-    extensions={TLP_EXT: {"extension_type": "property-extension", "tlp_2_0": cfg["tlp"].lower()}},
-    allow_custom=False,
-)
+def tlp_marking(level):
+    """The OASIS TLP 2.0 marking-definition of a level, as the partner's tool writes it."""
+    return stix2.MarkingDefinition(
+        id=cfg["tlpIds"][level],
+        created="2022-10-01T00:00:00.000Z",
+        name=f"TLP:{level}",
+        extensions={TLP_EXT: {"extension_type": "property-extension", "tlp_2_0": level.lower()}},
+        allow_custom=False,
+    )
+
+
+tlp = tlp_marking(cfg["tlp"])
+intel_tlp = tlp_marking(cfg["intelTlp"])
 statement = stix2.MarkingDefinition(
     id=sid("marking-definition"),
     created=when,
@@ -52,8 +58,8 @@ statement = stix2.MarkingDefinition(
     definition=stix2.StatementMarking(statement=f"{cfg['identity']['name']}: law-enforcement use only."),
     allow_custom=False,
 )
-markings = [tlp.id, statement.id]
-common = dict(created=when, modified=when, created_by_ref=identity.id, object_marking_refs=markings)
+common = dict(created=when, modified=when, created_by_ref=identity.id, object_marking_refs=[tlp.id, statement.id])
+intel_common = dict(common, object_marking_refs=[intel_tlp.id, statement.id])
 
 # intel: what a partner's threat-intelligence tool sends, with nothing of ours in it.
 email = stix2.EmailAddress(value="sales@example-chem.test", display_name="Sales desk")
@@ -65,7 +71,7 @@ observed = stix2.ObservedData(
     last_observed=when,
     number_observed=3,
     object_refs=[email.id, domain.id, invoice.id],
-    **common,
+    **intel_common,
 )
 indicator = stix2.Indicator(
     id=sid("indicator"),
@@ -74,7 +80,7 @@ indicator = stix2.Indicator(
     pattern_type="stix",
     valid_from=when,
     indicator_types=["malicious-activity"],
-    **common,
+    **intel_common,
 )
 report = stix2.Report(
     id=sid("report"),
@@ -82,16 +88,16 @@ report = stix2.Report(
     published=when,
     report_types=["threat-actor"],
     object_refs=[observed.id, indicator.id, email.id, domain.id, invoice.id],
-    **common,
+    **intel_common,
 )
 note = stix2.Note(
     id=sid("note"),
     abstract="Analyst note",
     content="The broker ships through Mumbai and Nhava Sheva.",
     object_refs=[report.id],
-    **common,
+    **intel_common,
 )
-intel = stix2.Bundle(identity, tlp, statement, email, domain, invoice, observed, indicator, report, note)
+intel = stix2.Bundle(identity, intel_tlp, statement, email, domain, invoice, observed, indicator, report, note)
 
 # outcome: the disposition of a case we shared, as docs/sharing.md shows, with more beside it.
 ours = cfg["outcome"]
