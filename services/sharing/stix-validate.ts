@@ -2,8 +2,10 @@
 // marking extension schema (draft-07, its own Ajv instance: one instance cannot mix the two drafts)
 // and our property extension's schemas (precursor-risk-sharing, consignment). Reads: the schema files under a directory laid out like
 // oasis-open/cti-stix2-json-schemas (schemas/, tlp-2.0/). Writes: nothing.
-// Guarantees: every schema is registered under its own $id, so the absolute $ref URLs resolve to the
-// local files and nothing is fetched. One documented patch of bundle.json (see patchBundleSchema and
+// Guarantees: every object of a bundle is validated against the OASIS schema of its own type (SDOs,
+// SROs, every cyber-observable, the meta objects; a custom object against the SDO or SCO core); every
+// schema is registered under its own $id, so the absolute $ref URLs resolve to the local files and
+// nothing is fetched. One documented patch of bundle.json (see patchBundleSchema and
 // docs/adr/0003): upstream, a bundle holding an extension-definition or any custom SDO can never pass.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
