@@ -24,7 +24,7 @@ import {
   type SharingPackage,
   type StixBundle,
 } from './stix-package.ts';
-import { parseBundle } from './stix-parse.ts';
+import { parseBundle, readBundle } from './stix-parse.ts';
 import { createStixValidator, type StixValidator } from './stix-validate.ts';
 import { createSharingStore, type ShareSummary, type SharingStore } from './store.ts';
 import { atLeastAsStrict, type Tlp } from './tlp.ts';
@@ -397,7 +397,14 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       const now = clock();
       let previous: PackageIds | undefined;
       try {
-        previous = parseBundle((JSON.parse(held.envelopeJson) as Envelope).bundle).ids;
+        const read = readBundle((JSON.parse(held.envelopeJson) as Envelope).bundle);
+        // Plain STIX (no package of ours): the outcome refers to the partner's report, if it sent one.
+        const report = read.objects.find((x) => x.type === 'report');
+        previous =
+          read.pkg?.ids ??
+          (report === undefined
+            ? undefined
+            : { bundle: '', statement: '', report: String(report.id), notes: [] });
       } catch {
         // The held copy was verified on receipt; without it the outcome refers to our identity only.
       }

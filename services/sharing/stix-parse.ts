@@ -212,6 +212,11 @@ export function readBundle(value: unknown): ReadBundle {
     reject(`expected one object with the sharing extension, found ${primaries.length}`);
   const primary = primaries[0]!;
   const pkg = packageOf(bundle, primary);
+  if (pkg.kind !== 'CASE' && pkg.kind !== 'UPDATE') {
+    // Only a case has case notes: anything else carrying the extension is content outside the package.
+    const stray = bundle.objects.find((o) => o !== primary && sharingExtension(o) !== undefined);
+    if (stray !== undefined) reject(`object ${String(stray.id)} carries case content outside a case`);
+  }
   return { pkg, primary, objects: bundle.objects, bundleId: bundle.id };
 }
 

@@ -219,6 +219,16 @@ describe('open import of bundles built with the stix2 library', () => {
     // Kept exactly as sent (microseconds included).
     expect(indicator.object).toEqual(intel.objects.find((o) => o.id === indicator.id));
     expect((await receivedCases(ctx(), 'CBSA', { limit: 50 })).map((i) => i.messageId)).toContain(uuid);
+    // An outcome on it refers to the partner's own report.
+    const outcome = await cbsa.service.recordOutcome({
+      shareId: view!.shareId,
+      disposition: 'EXAMINED_NOTHING_FOUND',
+      actor: 'officer.cbsa',
+      channel: 'file',
+    });
+    expect(validator.validateBundle(outcome.envelope.bundle)).toEqual([]);
+    const note = outcome.envelope.bundle.objects.find((o) => o.type === 'note')!;
+    expect(note.object_refs).toEqual([intel.objects.find((o) => o.type === 'report')!.id]);
     // A re-delivery is recognised.
     expect((await receive(envelopeOf(intel, plainHeader(intel)), 'intel-again.json')).status).toBe(
       'duplicate',
