@@ -234,17 +234,19 @@ describe('partner sharing between two agencies', () => {
     expect(a.modelVersion).toBe('model-2026-05-01');
     expect(a.rulesVersion).toBe('rules-2026-05-10');
     expect(a.scoredAt).toBe('2026-05-20T22:40:01.204Z');
+    // Explanations are rebuilt from each rule's template over the facts it recorded, never copied:
+    // a rule the rules files no longer hold leaves as the generic sentence.
     expect(a.ruleHits).toEqual([
       {
         ruleId: 'controlled-hs-2933-37',
         weight: 0.8,
-        explanation: 'HS 293337 is NPP (UN 1988 Table I), declared as "Daily necessities"',
+        explanation: 'Rule controlled-hs-2933-37 matched on goods line 1.',
         goodsLine: 1,
       },
       {
         ruleId: 'contact-country-mismatch',
         weight: 0.3,
-        explanation: `Consignee ${pseudonym('name', 'K. Dhillon', secret)} (CA) gives the phone ${pseudonym('phone', '+86 135 0000 0000', secret)}`,
+        explanation: 'Contact data inconsistent with country: consignee in CA has a CN phone number',
       },
     ]);
     expect(a.substances).toEqual([
