@@ -156,6 +156,14 @@ export function demoCases(now: Date): SyntheticCase[] {
         explanation:
           '4-piperidone identified by CAS (CAS 40064-34-4, "4-Piperidone monohydrate hydrochloride"): UN 1988 Table I since 3 Dec 2024, Canada PCR Class A; no PEN, import permit or registration was filed',
         goodsLine: 1,
+        // The facts the rule records (rule-engine.ts): a shared explanation is rebuilt from these.
+        evidence: {
+          'line.substance': '4-piperidone',
+          'line.matchedBy': 'CAS',
+          'line.evidence': 'CAS 40064-34-4, "4-Piperidone monohydrate hydrochloride"',
+          'line.controlNote': 'UN 1988 Table I since 3 Dec 2024, Canada PCR Class A',
+          'line.permitNote': 'no PEN, import permit or registration was filed',
+        },
       },
       {
         ruleId: 'precursor-hs-unexplained',
@@ -163,6 +171,12 @@ export function demoCases(now: Date): SyntheticCase[] {
         explanation:
           'HS 293337 is the NPP heading (HS 2022 2933.37) but the description "Daily necessities" names no chemical',
         goodsLine: 2,
+        evidence: {
+          'line.hs': '293337',
+          'line.hsLabel': 'NPP, HS 2022 2933.37',
+          'line.description': 'Daily necessities',
+          'line.hsNote': 'NPP is in UN 1988 Table I',
+        },
       },
       {
         ruleId: 'watchlist-drug-hit',
@@ -170,18 +184,28 @@ export function demoCases(now: Date): SyntheticCase[] {
         explanation:
           'shipper "Hubei Rising Chemical Ltd" resembles OFAC SDN entry 41234 "HUBEI RISING CHEMICAL CO., LTD." [ILLICIT-DRUGS-EO14059] (score 0.91)',
         goodsLine: null,
+        evidence: {
+          watchlistParty: 'shipper',
+          watchlistPartyName: 'Hubei Rising Chemical Ltd',
+          watchlistList: 'OFAC-SDN',
+          watchlistEntry: '41234 "HUBEI RISING CHEMICAL CO., LTD."',
+          watchlistPrograms: 'ILLICIT-DRUGS-EO14059',
+          watchlistScore: 0.91,
+        },
       },
       {
         ruleId: 'payment-cash-p2p-crypto',
         weight: 0.35,
         explanation: 'Paid by CRYPTO through a third-party payer',
         goodsLine: null,
+        evidence: { paymentMethod: 'CRYPTO' },
       },
       {
         ruleId: 'contact-country-mismatch',
         weight: 0.25,
         explanation: 'consignee in CA gives a +86 (CN) phone number',
         goodsLine: null,
+        evidence: { contactNote: 'consignee in CA has a CN phone number' },
       },
     ],
     substances: [
@@ -232,6 +256,12 @@ export function demoCases(now: Date): SyntheticCase[] {
         explanation:
           '"Piperidone salt" names a 4-piperidone form covered by class wording (salts, derivatives)',
         goodsLine: 1,
+        evidence: {
+          'line.analogueName': '4-piperidone (salt)',
+          jurisdiction: 'CA',
+          filedDate: '2026-06-01',
+          'line.analogueNote': 'salts and derivatives of 4-piperidone are in Canada PCR Class A',
+        },
       },
     ],
     substances: [
@@ -281,6 +311,11 @@ export function demoCases(now: Date): SyntheticCase[] {
         explanation:
           'propionyl chloride identified by CAS (CAS 79-03-8): Canada PCR Class A; no permit filed',
         goodsLine: 1,
+        evidence: {
+          'line.reagent': 'propionyl chloride',
+          'line.reagentNote': 'Canada PCR Class A',
+          'line.permitNote': 'no permit filed',
+        },
       },
     ],
     substances: [
@@ -375,6 +410,13 @@ export function demoCases(now: Date): SyntheticCase[] {
         explanation:
           'NPP identified by CAS (CAS 39742-60-4): UN 1988 Table I; no PEN, import permit or registration was filed',
         goodsLine: 1,
+        evidence: {
+          'line.substance': 'NPP',
+          'line.matchedBy': 'CAS',
+          'line.evidence': 'CAS 39742-60-4',
+          'line.controlNote': 'UN 1988 Table I',
+          'line.permitNote': 'no PEN, import permit or registration was filed',
+        },
       },
     ],
     substances: [
@@ -416,6 +458,7 @@ export function demoCases(now: Date): SyntheticCase[] {
         weight: 0.3,
         explanation: 'Description "Chemicals" is vague',
         goodsLine: 1,
+        evidence: { 'line.number': 1, 'line.description': 'Chemicals' },
       },
     ],
     substances: [],

@@ -3,10 +3,11 @@
 // active in case_shares, and — when the partner signs in to the sharing agency's own app (one
 // database) — the signed package of an outgoing share kept in case_shares. Reads: received_cases,
 // case_shares, sharing_messages. Writes: nothing. Guarantees: the view is built only from the
-// redacted case the package carries (exactly the agreed fields, persons pseudonymised) — never from
-// `decisions`; a package that does not parse shows nothing; a revoked or expired share is gone.
+// redacted case the package carries (exactly the agreed fields, persons pseudonymised) and, apart
+// and labelled as such, the partner context the bundle carried — never from `decisions`; a package
+// that does not parse shows nothing; a revoked or expired share is gone.
 
-import { parseBundle } from '../sharing/stix-parse.ts';
+import { type ContextItem, contextOf, parseBundle } from '../sharing/stix-parse.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { queryRows } from '../storage/clickhouse.ts';
 import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
@@ -66,6 +67,8 @@ export interface ReceivedCaseView {
   legalBasis: string[];
   /** Paths the partner pseudonymised (from the signed package). */
   pseudonymised: string[];
+  /** What else the partner's bundle carried that this format does not model, as sent (open import). */
+  context: ContextItem[];
   outcomes: { disposition: string; actor: string; at: string; version: number }[];
 }
 
@@ -317,12 +320,16 @@ export async function receivedCase(
   if (r === undefined) return undefined;
   let legalBasis: string[] = [];
   let pseudonymised: string[] = [];
+  let context: ContextItem[] = [];
   try {
-    const pkg = parseBundle((JSON.parse(r.envelopeJson) as { bundle?: unknown }).bundle);
+    const bundle = (JSON.parse(r.envelopeJson) as { bundle?: unknown }).bundle;
+    context = contextOf(bundle);
+    const pkg = parseBundle(bundle);
     legalBasis = [...pkg.terms.legalBasis];
     if (pkg.kind === 'CASE' || pkg.kind === 'UPDATE') pseudonymised = [...pkg.pseudonymised];
   } catch {
-    // The envelope was verified on receipt; an unreadable copy only loses the extra detail.
+    // The envelope was verified on receipt; an unreadable copy (or plain STIX, which carries no
+    // terms of its own: the agreement's apply) only loses the extra detail.
   }
   const outcomes = (await outcomesOf(ctx, [r.shareId])).get(r.shareId) ?? [];
   return {
@@ -342,6 +349,7 @@ export async function receivedCase(
     case: parseCase(r.caseJson),
     legalBasis,
     pseudonymised,
+    context,
     outcomes,
   };
 }

@@ -53,6 +53,10 @@ export const agreementSchema = z
       })
       .strict(),
     goodsLines: z.enum(['all', 'flagged']).default('flagged'),
+    watchlistEntryNames: z
+      .boolean()
+      .default(false)
+      .describe('a watchlist finding may name the listed entry (default: list, programmes and score only)'),
     fields: z
       .array(z.string())
       .min(1)

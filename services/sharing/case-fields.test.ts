@@ -5,6 +5,7 @@ import {
   checkSharedCase,
   type JsonObject,
   redactCase,
+  redactDecision,
 } from './case-fields.ts';
 import { PSEUDONYM, pseudonym } from './pseudonymise.ts';
 import { redCase, testAgreements } from './test-fixtures.ts';
@@ -42,6 +43,11 @@ describe('the case document', () => {
         'consignment.parties.consignee.phone',
         // A phone number in clear in a rule explanation (unredacted document): refused too.
         'assessment.ruleHits[1].explanation',
+        // A natural person's name and address in clear.
+        'consignment.parties.consignee.name',
+        'consignment.parties.consignee.address.street',
+        'consignment.parties.consignee.address.city',
+        'consignment.parties.consignee.address.postalCode',
       ],
     });
   });
@@ -53,7 +59,7 @@ describe('the case document', () => {
 });
 
 describe('redaction under the agreement', () => {
-  const r = redactCase(doc, agreement, secret);
+  const r = redactDecision(report, decision, agreement, secret);
   const parties = (r.case.consignment as JsonObject).parties as Record<string, JsonObject>;
 
   it('pseudonymises natural persons and all contact data, keeping companies in clear', () => {
@@ -98,9 +104,20 @@ describe('redaction under the agreement', () => {
     const text = JSON.stringify(r.case);
     for (const clear of ['Dhillon', '+86 135 0000 0000', 'sales.brightsun@example.com'])
       expect(text).not.toContain(clear);
+  });
+
+  it('rebuilds every rule explanation from its template, never copying the officer’s text', () => {
     const hits = (r.case.assessment as JsonObject).ruleHits as JsonObject[];
+    // No rule of that id in the rules files: the generic sentence.
+    expect(hits[0]!.explanation).toBe('Rule controlled-hs-2933-37 matched on goods line 1.');
+    // contact-country-mismatch: its template over the fact it recorded.
     expect(hits[1]!.explanation).toBe(
-      `Consignee ${pseudonym('name', 'K. Dhillon', secret)} (CA) gives the phone ${pseudonym('phone', '+86 135 0000 0000', secret)}`,
+      'Contact data inconsistent with country: consignee in CA has a CN phone number',
+    );
+    // Without the recorded facts (a document alone), nothing of the text is kept.
+    const bare = redactCase(doc, agreement, secret);
+    expect(((bare.case.assessment as JsonObject).ruleHits as JsonObject[])[1]!.explanation).toBe(
+      'Rule contact-country-mismatch matched.',
     );
   });
 

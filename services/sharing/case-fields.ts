@@ -7,7 +7,14 @@
 // receiver, finds any field the agreement does not allow and contact data in clear in free text.
 import type { Decision } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
+import {
+  defaultExplanationTemplates,
+  type ExplanationContext,
+  type ExplanationTemplates,
+  renderExplanation,
+} from './explanations.ts';
 import { personalTerms, screenCase } from './free-text.ts';
+import { PARTY_ROLES } from './party-roles.ts';
 import { isNaturalPerson, PSEUDONYM, type PseudonymKind, pseudonym } from './pseudonymise.ts';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -24,7 +31,7 @@ const PARTY = {
   email: 'string',
 } as const;
 
-export const PARTY_ROLES = ['shipper', 'consignee', 'notifyParty', 'forwarder', 'declarant'] as const;
+export { PARTY_ROLES };
 
 /** Every field a shared case can carry. An agreement's allow-list selects among these paths. */
 export const CASE_TEMPLATE = {
@@ -220,6 +227,16 @@ export interface FieldPolicy {
   fields: readonly string[];
   /** `flagged`: only goods lines a rule hit or substance points at (all lines when none does). */
   goodsLines: 'all' | 'flagged';
+  /** A watchlist finding may name the listed entry (default: list, programmes and score only). */
+  watchlistEntryNames?: boolean;
+}
+
+/** What rule explanations are rebuilt from (explanations.ts): the hits' recorded facts, the templates. */
+export interface ExplanationInputs {
+  /** `evidence` of each rule hit, in the decision's order (caseDocument keeps that order). */
+  evidence?: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>;
+  /** Default: the templates of the rules this code ships with. */
+  templates?: ExplanationTemplates;
 }
 
 export interface RedactedCase {
@@ -360,10 +377,61 @@ function hasPath(doc: Json, path: string): boolean {
   return node !== undefined;
 }
 
-/** The case as it leaves under a policy: pseudonymise, scrub, minimise goods lines, then allow-list. */
-export function redactCase(doc: JsonObject, policy: FieldPolicy, secret: Buffer): RedactedCase {
+/**
+ * Every rule explanation rebuilt from its template over the hit's facts (explanations.ts), in place,
+ * before anything else: the text the officer reads is never what leaves.
+ */
+function templateExplanations(
+  work: JsonObject,
+  patterns: readonly string[][],
+  policy: FieldPolicy,
+  secret: Buffer,
+  inputs: ExplanationInputs,
+): void {
+  const assessment = work.assessment;
+  const hits = isObject(assessment) && Array.isArray(assessment.ruleHits) ? assessment.ruleHits : [];
+  const parties = isObject(work.consignment) ? work.consignment.parties : undefined;
+  const ctx: ExplanationContext = {
+    templates: inputs.templates ?? defaultExplanationTemplates(),
+    allows: (path) => allowedBy(patterns, parseFieldPath(path)),
+    partyName(role) {
+      const party = isObject(parties) ? parties[role] : undefined;
+      const name = isObject(party) ? party.name : undefined;
+      if (typeof name !== 'string' || !allowedBy(patterns, ['consignment', 'parties', role, 'name']))
+        return undefined;
+      return isNaturalPerson(name) ? pseudonym('name', name, secret) : name;
+    },
+    watchlistEntryNames: policy.watchlistEntryNames === true,
+  };
+  hits.forEach((hit, i) => {
+    if (!isObject(hit) || typeof hit.ruleId !== 'string') return;
+    const text = renderExplanation(
+      {
+        ruleId: hit.ruleId,
+        goodsLine: typeof hit.goodsLine === 'number' ? hit.goodsLine : null,
+        evidence: inputs.evidence?.[i],
+      },
+      ctx,
+    );
+    hit.explanation = text;
+  });
+}
+
+/**
+ * The case as it leaves under a policy: rule explanations rebuilt from templates, persons and
+ * contact data pseudonymised, clear values scrubbed, free text screened, goods lines minimised,
+ * then the allow-list.
+ */
+export function redactCase(
+  doc: JsonObject,
+  policy: FieldPolicy,
+  secret: Buffer,
+  inputs: ExplanationInputs = {},
+): RedactedCase {
   const work = structuredClone(doc);
   const withheld: string[] = [];
+  const patterns = policy.fields.map(parseFieldPath);
+  templateExplanations(work, patterns, policy, secret, inputs);
   const terms = personalTerms(isObject(work.consignment) ? work.consignment.parties : undefined);
   const { pseudonymised, replacements } = pseudonymiseParties(work, secret, withheld);
   replacements.sort((a, b) => b[0].length - a[0].length);
@@ -376,7 +444,6 @@ export function redactCase(doc: JsonObject, policy: FieldPolicy, secret: Buffer)
     terms,
   ) as JsonObject;
   if (policy.goodsLines === 'flagged') selectGoodsLines(scrubbed, withheld);
-  const patterns = policy.fields.map(parseFieldPath);
   const kept = (keepAllowed(scrubbed, CASE_TEMPLATE, [], '', patterns, withheld) ?? {}) as JsonObject;
   return {
     case: kept,
@@ -385,19 +452,46 @@ export function redactCase(doc: JsonObject, policy: FieldPolicy, secret: Buffer)
   };
 }
 
+/** A decision's case as it leaves: `redactCase` of its document, explanations from its hits' facts. */
+export function redactDecision(
+  report: Report,
+  decision: Decision,
+  policy: FieldPolicy,
+  secret: Buffer,
+  templates?: ExplanationTemplates,
+): RedactedCase {
+  return redactCase(caseDocument(report, decision), policy, secret, {
+    evidence: decision.ruleHits.map((h) => h.evidence),
+    ...(templates === undefined ? {} : { templates }),
+  });
+}
+
 export interface FieldViolations {
   /** Keys the case format does not define, or values of the wrong type. */
   unexpected: string[];
   /** Defined fields the agreement does not allow. */
   disallowed: string[];
-  /** Contact fields (phone, e-mail) that are not pseudonyms. */
+  /**
+   * Personal data in clear: contact fields that are not pseudonyms, free text with an e-mail address
+   * or international phone number, a person's name, identifier or address, a watchlist finding
+   * that names the entry.
+   */
   clearPersonal: string[];
 }
 
 const CLEAR_CONTACT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}|\+\d[\d\s().-]{6,}\d/u;
 
+/** Whether free text carries an e-mail address or an international phone number in clear. */
+export function clearContactIn(text: string): boolean {
+  return CLEAR_CONTACT.test(text);
+}
+
 /** The receiver's check of a shared case against its own copy of the agreement. */
-export function checkSharedCase(shared: Json, fields: readonly string[]): FieldViolations {
+export function checkSharedCase(
+  shared: Json,
+  fields: readonly string[],
+  opts: { watchlistEntryNames?: boolean } = {},
+): FieldViolations {
   const patterns = fields.map(parseFieldPath);
   const v: FieldViolations = { unexpected: [], disallowed: [], clearPersonal: [] };
   const walk = (value: Json, t: Template, tokens: string[], concrete: string) => {
@@ -438,5 +532,49 @@ export function checkSharedCase(shared: Json, fields: readonly string[]): FieldV
     }
   };
   walk(shared, CASE_TEMPLATE, [], '');
+  v.clearPersonal.push(...personsInClear(shared), ...namedWatchlistEntries(shared, opts));
   return v;
+}
+
+/**
+ * The sender's person rules, checked again on what arrived: a person (a name that is a pseudonym,
+ * or reads as a natural person's) leaves with a pseudonymous name and identifier and no street,
+ * city or postal code.
+ */
+function personsInClear(shared: Json): string[] {
+  const out: string[] = [];
+  const consignment = isObject(shared) ? shared.consignment : undefined;
+  const parties = isObject(consignment) ? consignment.parties : undefined;
+  if (!isObject(parties)) return out;
+  for (const role of PARTY_ROLES) {
+    const party = parties[role];
+    if (!isObject(party) || typeof party.name !== 'string') continue;
+    const base = `consignment.parties.${role}`;
+    const named = PSEUDONYM.test(party.name);
+    if (!named && !isNaturalPerson(party.name)) continue;
+    if (!named) out.push(`${base}.name`);
+    if (typeof party.identifier === 'string' && !PSEUDONYM.test(party.identifier))
+      out.push(`${base}.identifier`);
+    const address = party.address;
+    if (isObject(address))
+      for (const f of ['street', 'city', 'postalCode'])
+        if (address[f] !== undefined) out.push(`${base}.address.${f}`);
+  }
+  return out;
+}
+
+/** A watchlist finding that says more than list, programmes and score (unless the agreement names entries). */
+const WATCHLIST_SENTENCE =
+  /^The [a-z ]+ (matches|resembles) an entry of \S+ \(programmes [^;()]*; score [0-9.]+\)\.$|^Rule \S+ matched\.$/;
+function namedWatchlistEntries(shared: Json, opts: { watchlistEntryNames?: boolean }): string[] {
+  if (opts.watchlistEntryNames === true) return [];
+  const assessment = isObject(shared) ? shared.assessment : undefined;
+  const hits = isObject(assessment) && Array.isArray(assessment.ruleHits) ? assessment.ruleHits : [];
+  const out: string[] = [];
+  hits.forEach((h, i) => {
+    if (!isObject(h) || typeof h.ruleId !== 'string' || !h.ruleId.startsWith('watchlist')) return;
+    if (typeof h.explanation === 'string' && !WATCHLIST_SENTENCE.test(h.explanation))
+      out.push(`assessment.ruleHits[${i}].explanation`);
+  });
+  return out;
 }

@@ -65,7 +65,8 @@ export const RejectionReasons = {
   BAD_SIGNATURE: 'the Ed25519 signature does not verify over the canonical (RFC 8785) bundle',
   NO_AGREEMENT: 'no sharing agreement with the sending agency exists here',
   SCHEMA_INVALID: "the bundle fails the OASIS STIX 2.1 (or TLP 2.0, or the sharing extension's) schemas",
-  UNEXPECTED_CONTENT: 'the bundle holds objects or properties the sharing format does not define',
+  UNEXPECTED_CONTENT:
+    "the sharing extension's parts are malformed, sit on an object that carries properties STIX does not define, or case content sits outside the case",
   ENVELOPE_MISMATCH: 'the unsigned envelope header disagrees with the signed bundle',
   DISALLOWED_FIELD: 'the case carries a field the agreement does not allow, or personal data in clear',
   TERMS_MISMATCH: 'the handling terms are looser than the agreement (TLP, retention, onward sharing)',

@@ -4,8 +4,8 @@
 // natural person's name or identifier, or a distinctive part of any party's street or postal code,
 // or of a person's city, is replaced by [redacted] — whole names, partial names, reordered or
 // unaccented names alike; phone numbers of any party (by their last seven digits) and every e-mail
-// address are replaced too; a watchlist finding keeps its list, programmes and score, never the
-// listed or the filed name. Over-redaction is the accepted cost of failing closed.
+// address are replaced too. Rule explanations arrive here already rebuilt from templates
+// (explanations.ts) and are screened like the rest. Over-redaction is the accepted cost of failing closed.
 import { looksLikePerson, normalizePartyName } from '../scoring/party-names.ts';
 import { PSEUDONYM } from './pseudonymise.ts';
 
@@ -73,6 +73,19 @@ const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 /** One string with every personal word, phone number and e-mail address replaced. */
 export function screenText(text: string, terms: PersonalTerms): string {
   if (PSEUDONYM.test(text)) return text;
+  // Pseudonyms already put into the text stay whole: their hex must not read as a phone number.
+  if (EMBEDDED_PSEUDONYM.test(text)) {
+    return text
+      .split(EMBEDDED_PSEUDONYM)
+      .map((part, i) => (i % 2 === 1 ? part : screenPlain(part, terms)))
+      .join('');
+  }
+  return screenPlain(text, terms);
+}
+
+const EMBEDDED_PSEUDONYM = /(psn:(?:name|id|phone|email):[0-9a-f]{32})/;
+
+function screenPlain(text: string, terms: PersonalTerms): string {
   let s = text.replace(EMAIL, REDACTED);
   s = s.replace(PHONE, (m) => {
     const digits = m.replace(/\D/g, '');
@@ -85,16 +98,6 @@ export function screenText(text: string, terms: PersonalTerms): string {
   );
 }
 
-const WATCHLIST = /^(\w+) "[^"]*" (matches|resembles) (\S+) entry .*?\[([^\]]*)\] \(score ([0-9.]+)\)\s*$/s;
-
-/** A watchlist finding says which list and programmes, never whom. */
-export function watchlistExplanation(explanation: string): string {
-  const m = WATCHLIST.exec(explanation);
-  if (m === null) return 'A party matched a drug-programme watchlist entry.';
-  const [, role, verb, list, programs, score] = m;
-  return `The ${role} ${verb} an entry of ${list} (programmes ${programs}; score ${score}).`;
-}
-
 /** Screens every string of a case document except the party fields themselves (pseudonymised apart). */
 export function screenCase(doc: { [key: string]: Json }, terms: PersonalTerms): { [key: string]: Json } {
   const walk = (value: Json, path: string[]): Json => {
@@ -105,12 +108,7 @@ export function screenCase(doc: { [key: string]: Json }, terms: PersonalTerms): 
     if (Array.isArray(value)) return value.map((v) => walk(v, path));
     if (isObject(value)) {
       const out: { [key: string]: Json } = {};
-      for (const [k, v] of Object.entries(value)) {
-        if (k === 'explanation' && path.at(-1) === 'ruleHits' && typeof v === 'string') {
-          const id = typeof value.ruleId === 'string' ? value.ruleId : '';
-          out[k] = id.startsWith('watchlist') ? watchlistExplanation(v) : screenText(v, terms);
-        } else out[k] = walk(v, [...path, k]);
-      }
+      for (const [k, v] of Object.entries(value)) out[k] = walk(v, [...path, k]);
       return out;
     }
     return value;

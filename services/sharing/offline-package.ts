@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { decodeMessage } from '../pipeline/decode.ts';
 import type { Scorer } from '../scoring/scorer.ts';
-import { caseDocument, redactCase } from './case-fields.ts';
+import { redactDecision } from './case-fields.ts';
 import type { SharingSetup } from './config.ts';
 import { sealPackage } from './envelope.ts';
 import { SharingError } from './errors.ts';
@@ -67,7 +67,7 @@ export async function packageReports(opts: {
     const [decision] = opts.scorer.scoreBatch([report], now);
     summary.scored++;
     if (decision === undefined || decision.lane === 'GREEN') continue;
-    const r = redactCase(caseDocument(report, decision), agreement, secret);
+    const r = redactDecision(report, decision, agreement, secret);
     const pkg: SharingPackage = {
       ids: freshIds('CASE', { notes: noteCount(r.case) }),
       kind: 'CASE',

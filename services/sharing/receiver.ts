@@ -2,8 +2,10 @@
 // refusal with its reason and audit it. Reads: envelopes from Kafka or files, the sharing tables.
 // Writes: received_cases, case_shares, partner_outcomes, sharing_messages, rejected_packages, the
 // audit log, and RECEIPTs through the outbox. Guarantees: never drops a package silently; a
-// re-delivered package (same bundle id and hash) is recognised and not stored twice; only a sender
-// whose signature verified is told of a refusal.
+// re-delivered package (same bundle id and hash) is recognised and not stored twice; every package
+// whose signature verified (the sender is who it claims) gets a receipt, ACCEPTED or REJECTED with
+// the reason — except a receipt (never acknowledged, or two agencies would answer each other
+// forever) and a sender this agency has no agreement with (nothing may be sent to it).
 import type { Logger } from '../common/logger.ts';
 import type { Agreement, AgreementSet } from './agreements.ts';
 import { type AuditSink, RECEIVER_ACTOR } from './audit.ts';
@@ -37,6 +39,8 @@ export interface Receiver {
 
 const DAY_MS = 86_400_000;
 const isCaseKind = (k: PackageKind) => k === 'CASE' || k === 'UPDATE' || k === 'REVOKE';
+/** Every kind but a receipt gets a receipt, accepted or refused. */
+const answerable = (k: PackageKind) => isCaseKind(k) || k === 'OUTCOME';
 const isRetriable = (err: unknown) => (err as { retriable?: unknown } | null)?.retriable === true;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,7 +102,9 @@ export function createReceiver(o: {
   function fromHeader(c: Rejection['claimed'], sha256: string | undefined): SharingPackage | undefined {
     const a = o.agreements.forPartner(c.sender);
     if (a === undefined || c.recipient !== me) return undefined;
-    const kind = isCaseKind(c.kind as PackageKind) ? (c.kind as 'CASE' | 'UPDATE' | 'REVOKE') : 'CASE';
+    // A receipt is never answered (two agencies would acknowledge each other's acknowledgements).
+    if (c.kind === 'RECEIPT') return undefined;
+    const kind = answerable(c.kind as PackageKind) ? (c.kind as PackageKind) : 'CASE';
     const caseId = parseCaseId(c.caseId) === undefined ? `${c.sender}:unreadable` : c.caseId;
     const shareId =
       expectedShareId({ caseId, sender: c.sender, recipient: me, kind }) ??
@@ -173,7 +179,7 @@ export function createReceiver(o: {
       a !== undefined &&
       r.bundleId !== undefined &&
       r.bundleSha256 !== undefined &&
-      isCaseKind(pkg.kind) &&
+      answerable(pkg.kind) &&
       (r.pkg === undefined || expectedShareId(pkg) === pkg.shareId)
     ) {
       replies.push(
@@ -313,13 +319,22 @@ export function createReceiver(o: {
       }
       case 'RECEIPT':
       case 'OUTCOME': {
-        const sent = await o.store.outgoing(pkg.shareId);
-        if (sent === undefined || sent.recipient !== pkg.sender || sent.caseId !== pkg.caseId) {
-          return refuse('UNKNOWN_SHARE', `${me} sent no share ${pkg.shareId} to ${pkg.sender}`);
-        }
-        messageId = sent.messageId;
-        if (pkg.kind === 'OUTCOME' && sent.kind === 'REVOKE') {
-          return refuse('SHARE_REVOKED', `share ${pkg.shareId} was revoked; its outcome is not a label`);
+        if (pkg.kind === 'RECEIPT' && pkg.receipt.forKind === 'OUTCOME') {
+          // The originator acknowledging an outcome this agency sent about a case it received.
+          const held = await o.store.received(pkg.shareId);
+          if (held === undefined || held.fromAgency !== pkg.sender || held.caseId !== pkg.caseId) {
+            return refuse('UNKNOWN_SHARE', `${me} received no share ${pkg.shareId} from ${pkg.sender}`);
+          }
+          messageId = held.messageId;
+        } else {
+          const sent = await o.store.outgoing(pkg.shareId);
+          if (sent === undefined || sent.recipient !== pkg.sender || sent.caseId !== pkg.caseId) {
+            return refuse('UNKNOWN_SHARE', `${me} sent no share ${pkg.shareId} to ${pkg.sender}`);
+          }
+          messageId = sent.messageId;
+          if (pkg.kind === 'OUTCOME' && sent.kind === 'REVOKE') {
+            return refuse('SHARE_REVOKED', `share ${pkg.shareId} was revoked; its outcome is not a label`);
+          }
         }
         if (pkg.kind === 'RECEIPT') {
           status = pkg.receipt.status;
@@ -366,6 +381,9 @@ export function createReceiver(o: {
               bundleId,
             },
           });
+          replies.push(
+            await reply(pkg, agreement, bundleSha256, bundleId, 'ACCEPTED', undefined, origin.reply, now),
+          );
         }
         break;
       }

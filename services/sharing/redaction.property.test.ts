@@ -1,12 +1,20 @@
 // Property: whatever persons' names and addresses a case carries, and wherever in its free text they
-// are written (whole, unaccented, partial, reordered, upper-case), none of it leaves under any
+// are written (whole, unaccented, partial, reordered, upper-case) — goods lines, carrier, permits,
+// substances, and the facts rule explanations are rebuilt from — none of it leaves under any
 // redaction profile. 1,000 generated cases per profile (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
 import { normalizePartyName } from '../scoring/party-names.ts';
-import { CASE_TEMPLATE, caseDocument, checkSharedCase, type FieldPolicy, redactCase } from './case-fields.ts';
+import {
+  CASE_TEMPLATE,
+  caseDocument,
+  checkSharedCase,
+  type FieldPolicy,
+  redactCase,
+  redactDecision,
+} from './case-fields.ts';
 import { redCase, testAgreements } from './test-fixtures.ts';
 
 const RUNS = 1_000;
@@ -41,7 +49,7 @@ const lastName = fc.oneof(
   fc.constantFrom('Fernández', 'Müller', 'Dhillon', 'Øvergård', 'Çelik', 'Nguyễn', 'Šimková', 'Ó Briain'),
   word,
 );
-const person = fc.record({
+const personFields = fc.record({
   first: firstName,
   last: lastName,
   number: fc.integer({ min: 100, max: 9999 }),
@@ -52,6 +60,13 @@ const person = fc.record({
   phone: fc.stringMatching(/^\+[1-9][0-9]{1,2} [0-9]{3} [0-9]{4} [0-9]{3}$/),
   email: fc.constant(''),
 });
+/** Words of the fixture's own case (its company parties leave legitimately, e.g. "Room 1203"). */
+const FIXTURE_WORDS = (() => {
+  const { report, decision } = redCase();
+  return new Set(normalizePartyName(JSON.stringify(caseDocument(report, decision))).tokens);
+})();
+/** A person none of whose words the fixture already carries, so a survivor is always a leak. */
+const person = personFields.filter((p) => forbidden(p).every((w) => !FIXTURE_WORDS.has(w)));
 type Person = {
   first: string;
   last: string;
@@ -130,16 +145,67 @@ function placed(p: Person, q: Person): { report: Report; decision: Decision } {
     packages: g.packages ? { ...g.packages, type: `BOX ${text[(i + 5) % text.length]}` } : g.packages,
   }));
   c.permits = [{ type: 'IMPORT_PERMIT', reference: `${text[6]} ${other[1]}` }];
+  const full = `${p.first} ${p.last}`;
+  // Real rules with the facts the rule engine records (evidence): what leaves is rebuilt from these.
+  // Every explanation also carries every mention, as text an officer might read: it must not be copied.
+  const said = (h: { explanation: string }, i: number) =>
+    `${h.explanation} — ${text.join('; ')} ${other[i % other.length]}`;
   d.ruleHits = [
-    ...d.ruleHits.map((h, i) => ({
-      ...h,
-      explanation: `${h.explanation} — ${text.join('; ')} ${other[i % other.length]}`,
-    })),
+    ...d.ruleHits.map((h, i) => ({ ...h, explanation: said(h, i) })),
+    {
+      ruleId: 'vague-description',
+      weight: 0.2,
+      explanation: said({ explanation: 'vague' }, 1),
+      goodsLine: 1,
+      evidence: { 'line.number': 1, 'line.description': c.goods[0]!.description },
+    },
+    {
+      ruleId: 'consignee-residential',
+      weight: 0.2,
+      explanation: said({ explanation: 'residential' }, 2),
+      goodsLine: null,
+      evidence: { consigneeName: full },
+    },
+    {
+      ruleId: 'free-zone-routing',
+      weight: 0.2,
+      explanation: said({ explanation: 'free zone' }, 3),
+      goodsLine: null,
+      evidence: {
+        freeZoneNote: `consignee "${full}" is a free-zone entity; ${text[5]}`,
+        routeText: 'CN → CA',
+      },
+    },
+    {
+      ruleId: 'permit-wrong-holder',
+      weight: 0.3,
+      explanation: said({ explanation: 'holder' }, 4),
+      goodsLine: 1,
+      evidence: {
+        'line.number': 1,
+        'line.permitWrongHolderNote': `held by ${unaccent(full)}, not ${other[0]}`,
+      },
+    },
+    {
+      ruleId: 'contact-country-mismatch',
+      weight: 0.3,
+      explanation: said({ explanation: 'contact' }, 5),
+      goodsLine: null,
+      evidence: { contactNote: `consignee in CA has a phone ${p.phone} (${text[7]})` },
+    },
     {
       ruleId: 'watchlist-drug-hit',
       weight: 0.55,
-      explanation: `consignee "${p.first} ${p.last}" resembles OFAC-SDN entry ${p.last.toUpperCase()}, ${p.first} [SDNTK] (score 0.91)`,
+      explanation: `consignee "${full}" resembles OFAC-SDN entry ${p.last.toUpperCase()}, ${p.first} [SDNTK] (score 0.91)`,
       goodsLine: null,
+      evidence: {
+        watchlistParty: 'consignee',
+        watchlistPartyName: full,
+        watchlistList: 'OFAC-SDN',
+        watchlistEntry: `${p.last.toUpperCase()}, ${p.first}`,
+        watchlistPrograms: 'SDNTK',
+        watchlistScore: 0.91,
+      },
     },
   ];
   d.substances = d.substances.map((s) => ({ ...s, listing: `${s.listing} ${other[0]}` }));
@@ -163,12 +229,19 @@ describe('redaction fails closed', () => {
           expect(forbidden(p).filter((w) => !before.has(w))).toEqual([]);
           const words = [...forbidden(p), ...forbidden(q).filter((w) => before.has(w))];
           // ...and none of them comes out.
-          const out = redactCase(doc, profile, secret);
+          const out = redactCase(doc, profile, secret, {
+            evidence: decision.ruleHits.map((h) => h.evidence),
+          });
           const after = folded(out.case);
           const leaked = words.filter((w) => after.has(w));
+          // (A pseudonym's hex may hold any seven digits by chance: it is not a phone number.)
+          const clearText = JSON.stringify(out.case).replace(/psn:[a-z]+:[0-9a-f]{32}/g, 'psn');
           const phones = [p.phone, q.phone].filter((ph) =>
-            JSON.stringify(out.case).includes(ph.replace(/\s/g, '').slice(-7)),
+            clearText.includes(ph.replace(/\s/g, '').slice(-7)),
           );
+          // Pseudonyms placed into free text stay whole (their hex is never screened as a phone).
+          for (const m of JSON.stringify(out.case).matchAll(/psn:[a-z]+:[0-9a-f[\]a-z]*/g))
+            expect(m[0], 'a pseudonym cut by screening').toMatch(/^psn:[a-z]+:[0-9a-f]{32}$/);
           cases++;
           if (leaked.length > 0 || phones.length > 0) leaks++;
           expect(leaked, JSON.stringify(out.case)).toEqual([]);
@@ -198,7 +271,7 @@ describe('redaction fails closed', () => {
       phone: '+34 600 123 456',
     };
     const { report, decision } = placed(p, { ...p, first: 'Jürgen', last: 'Quast' });
-    const out = redactCase(caseDocument(report, decision), agreement, secret);
+    const out = redactDecision(report, decision, agreement, secret);
     const hits = (out.case.assessment as { ruleHits: { ruleId: string; explanation: string }[] }).ruleHits;
     expect(hits.find((h) => h.ruleId === 'watchlist-drug-hit')?.explanation).toBe(
       'The consignee resembles an entry of OFAC-SDN (programmes SDNTK; score 0.91).',

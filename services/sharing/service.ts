@@ -7,7 +7,7 @@ import type { Logger } from '../common/logger.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import type { Agreement, AgreementSet } from './agreements.ts';
 import { type AuditSink, RECEIVER_ACTOR } from './audit.ts';
-import { caseDocument, type JsonObject, type RedactedCase, redactCase } from './case-fields.ts';
+import { type JsonObject, type RedactedCase, redactDecision } from './case-fields.ts';
 import type { Envelope } from './envelope.ts';
 import { SharingError } from './errors.ts';
 import { caseIdFor, shareIdFor } from './ids.ts';
@@ -24,7 +24,7 @@ import {
   type SharingPackage,
   type StixBundle,
 } from './stix-package.ts';
-import { parseBundle } from './stix-parse.ts';
+import { parseBundle, readBundle } from './stix-parse.ts';
 import { createStixValidator, type StixValidator } from './stix-validate.ts';
 import { createSharingStore, type ShareSummary, type SharingStore } from './store.ts';
 import { atLeastAsStrict, type Tlp } from './tlp.ts';
@@ -179,10 +179,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       throw new SharingError('CASE_NOT_FOUND', `${me} has no case ${missing.join(', ')}`);
     const secret = opts.agreements.secretFor(a.id);
     return new Map(
-      unique.map((id) => [
-        id,
-        redactCase(caseDocument(cases.get(id)!.report, cases.get(id)!.decision), a, secret),
-      ]),
+      unique.map((id) => [id, redactDecision(cases.get(id)!.report, cases.get(id)!.decision, a, secret)]),
     );
   }
 
@@ -400,7 +397,14 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       const now = clock();
       let previous: PackageIds | undefined;
       try {
-        previous = parseBundle((JSON.parse(held.envelopeJson) as Envelope).bundle).ids;
+        const read = readBundle((JSON.parse(held.envelopeJson) as Envelope).bundle);
+        // Plain STIX (no package of ours): the outcome refers to the partner's report, if it sent one.
+        const report = read.objects.find((x) => x.type === 'report');
+        previous =
+          read.pkg?.ids ??
+          (report === undefined
+            ? undefined
+            : { bundle: '', statement: '', report: String(report.id), notes: [] });
       } catch {
         // The held copy was verified on receipt; without it the outcome refers to our identity only.
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseDocument, redactCase } from './case-fields.ts';
+import { redactDecision } from './case-fields.ts';
 import { shareIdFor } from './ids.ts';
 import { canonicalJson } from './signing.ts';
 import {
@@ -19,7 +19,7 @@ const validator = createStixValidator();
 const agreements = testAgreements('CBSA');
 const a = agreements.forPartner('CBIC')!;
 const { report, decision } = redCase();
-const redacted = redactCase(caseDocument(report, decision), a, agreements.secretFor(a.id));
+const redacted = redactDecision(report, decision, a, agreements.secretFor(a.id));
 const shareId = shareIdFor('CBSA', 'CBIC', report.messageId);
 const common = {
   shareId,

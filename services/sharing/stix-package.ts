@@ -264,6 +264,9 @@ const FORMAT_OBJECTS: readonly StixObject[] = [
   ),
 ];
 
+/** The ids of the objects every package carries unchanged (the format's identity and definition). */
+export const FORMAT_OBJECT_IDS: readonly string[] = FORMAT_OBJECTS.map((o) => String(o.id));
+
 /** The property extension of the primary object: share, terms, and `more` (the kind's own part). */
 function sharingProps(p: SharingPackage, more: StixObject = {}): StixObject {
   const t = p.terms;

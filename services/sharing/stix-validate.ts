@@ -2,8 +2,10 @@
 // marking extension schema (draft-07, its own Ajv instance: one instance cannot mix the two drafts)
 // and our property extension's schemas (precursor-risk-sharing, consignment). Reads: the schema files under a directory laid out like
 // oasis-open/cti-stix2-json-schemas (schemas/, tlp-2.0/). Writes: nothing.
-// Guarantees: every schema is registered under its own $id, so the absolute $ref URLs resolve to the
-// local files and nothing is fetched. One documented patch of bundle.json (see patchBundleSchema and
+// Guarantees: every object of a bundle is validated against the OASIS schema of its own type (SDOs,
+// SROs, every cyber-observable, the meta objects; a custom object against the SDO or SCO core); every
+// schema is registered under its own $id, so the absolute $ref URLs resolve to the local files and
+// nothing is fetched. One documented patch of bundle.json (see patchBundleSchema and
 // docs/adr/0003): upstream, a bundle holding an extension-definition or any custom SDO can never pass.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,15 +27,24 @@ export const BUNDLE_SCHEMA_ID = `${OASIS}common/bundle.json`;
 const PATCHED_BUNDLE_SCHEMA_ID = `${OASIS}common/bundle-with-extension-definitions.json`;
 const CORE_SCHEMA_ID = `${OASIS}common/core.json`;
 
-/** The OASIS schema each object type of ours must also pass on its own. */
-const TYPE_SCHEMAS: Readonly<Record<string, string>> = {
-  identity: `${OASIS}sdos/identity.json`,
-  report: `${OASIS}sdos/report.json`,
-  note: `${OASIS}sdos/note.json`,
-  indicator: `${OASIS}sdos/indicator.json`,
-  'marking-definition': `${OASIS}common/marking-definition.json`,
-  'extension-definition': `${OASIS}common/extension-definition.json`,
-};
+/**
+ * The OASIS schema of every object type the directory defines (SDOs, SROs, SCOs, and the meta objects
+ * marking-definition, language-content, extension-definition), by type: each object of a bundle is
+ * validated against its own schema, so a cyber-observable is never judged by the SDO core schema.
+ */
+function typeSchemasOf(files: readonly AnySchemaObject[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of files) {
+    const m =
+      /\/schemas\/(?:(?:sdos|sros|observables)\/([a-z0-9-]+)|common\/(marking-definition|language-content|extension-definition))\.json$/.exec(
+        String(f.$id),
+      );
+    const type = m?.[1] ?? m?.[2];
+    if (type !== undefined) out.set(type, String(f.$id));
+  }
+  return out;
+}
+const CYBER_OBSERVABLE_CORE_ID = `${OASIS}common/cyber-observable-core.json`;
 
 export interface StixValidator {
   /** Problems found, one line each; empty when the bundle is valid. */
@@ -146,8 +157,9 @@ export function createStixValidator(
   const bundle = compiled(PATCHED_BUNDLE_SCHEMA_ID);
   const unpatchedBundle = compiled(BUNDLE_SCHEMA_ID);
   const core = compiled(CORE_SCHEMA_ID);
+  const observableCore = compiled(CYBER_OBSERVABLE_CORE_ID);
   const sharingExtension = compiled(String(extensionSchema.$id));
-  const byType = new Map(Object.entries(TYPE_SCHEMAS).map(([type, id]) => [type, compiled(id)]));
+  const byType = new Map([...typeSchemasOf(files)].map(([type, id]) => [type, compiled(id)]));
 
   // The TLP 2.0 extension schema is draft-07 and $refs the 2020-12 common files; those use nothing
   // draft-07 lacks, so they are registered again in the draft-07 instance without their $schema.
@@ -169,7 +181,9 @@ export function createStixValidator(
     const type = String(o.type);
     const forType = byType.get(type);
     if (forType !== undefined) check(forType, `${type}.json`);
-    else check(core, 'core.json');
+    // A custom object (STIX 2.1 §11.2): an SDO has created/modified, an SCO does not.
+    else if ('created' in o) check(core, 'core.json');
+    else check(observableCore, 'cyber-observable-core.json');
     const extensions = o.extensions;
     const mine =
       typeof extensions === 'object' && extensions !== null

@@ -117,7 +117,7 @@ export interface ShareSummary {
   tlp: string;
   firstAt: string;
   lastAt: string;
-  /** OUT: the partner's latest receipt. IN: absent. */
+  /** OUT: the partner's latest receipt. IN: the originator's receipt of this agency's latest outcome. */
   receipt?: { version: number; status: string };
   /** OUT: the partner's latest outcome. IN: the outcome this agency sent. */
   outcome?: { disposition: string; version: number };
@@ -425,6 +425,7 @@ export function createSharingStore(client: ClickHouseClient, database: string, a
       });
       const ins: ShareSummary[] = incoming.map((r) => {
         const sent = sentBy.get(r.shareId);
+        const receipt = receiptBy.get(r.shareId);
         return {
           shareId: r.shareId,
           direction: 'IN',
@@ -441,6 +442,9 @@ export function createSharingStore(client: ClickHouseClient, database: string, a
           ...(sent === undefined
             ? {}
             : { outcome: { disposition: sent.lastStatus, version: Number(sent.lastVersion) } }),
+          ...(receipt === undefined
+            ? {}
+            : { receipt: { version: Number(receipt.lastVersion), status: receipt.lastStatus } }),
         };
       });
       return [...out, ...ins];

@@ -229,7 +229,8 @@ export function redCase(messageId = 'e4d3c2b1-0a9f-4e8d-b7c6-a5f4e3d2c1b0'): {
         weight: 0.3,
         explanation: 'Consignee K. Dhillon (CA) gives the phone +86 135 0000 0000',
         goodsLine: null,
-        evidence: { phoneCountry: 'CN', partyCountry: 'CA' },
+        // The facts the real rule records (models/rules/parties.yaml): what leaves is built from these.
+        evidence: { contactNote: 'consignee in CA has a CN phone number' },
       },
     ],
     modelScore: 0.71,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAgreementSet } from './agreements.ts';
-import { caseDocument, redactCase } from './case-fields.ts';
+import { redactDecision } from './case-fields.ts';
 import { type Envelope, sealPackage, serializeEnvelope } from './envelope.ts';
 import { shareIdFor } from './ids.ts';
 import { signBundle } from './signing.ts';
@@ -22,11 +22,7 @@ const cbsa = testKeys('CBSA');
 const cbsaAgreements = testAgreements('CBSA');
 const agreement = cbsaAgreements.forPartner('CBIC')!;
 const { report, decision } = redCase();
-const redacted = redactCase(
-  caseDocument(report, decision),
-  agreement,
-  cbsaAgreements.secretFor(agreement.id),
-);
+const redacted = redactDecision(report, decision, agreement, cbsaAgreements.secretFor(agreement.id));
 const now = new Date('2026-06-01T10:00:01.000Z');
 
 const pkg: CasePackage = {
@@ -149,8 +145,21 @@ describe('verifyInbound', () => {
       content: 'smuggled',
       object_refs: ['report--6ba7b810-9dad-51d1-80b4-00c04fd430c8'],
     });
-    expect(reasonOf(resigned(extraObject))).toMatch(
-      /^UNEXPECTED_CONTENT: objects the format does not define: note--/,
+    // Open import (#14): an object the format does not model is kept as partner context, not refused…
+    const withContext = verifyInbound(resigned(extraObject), ctx);
+    expect(withContext.ok && withContext.verified.context.map((o) => o.id)).toEqual([
+      'note--6ba7b810-9dad-51d1-80b4-00c04fd430c8',
+    ]);
+    // …but case content anywhere but a note on the case's report is still refused.
+    const strayHit = structuredClone(extraObject);
+    strayHit.objects.at(-1)!.extensions = {
+      [SHARING_EXTENSION_ID]: {
+        extension_type: 'property-extension',
+        rule_hit: { rule_id: 'smuggled', weight: 1, explanation: 'smuggled' },
+      },
+    };
+    expect(reasonOf(resigned(strayHit))).toMatch(
+      /^UNEXPECTED_CONTENT: object note--\S+ carries case content but is not a note on report--/,
     );
 
     expect(reasonOf(resigned(genuine.bundle, { version: 2 }))).toBe(
@@ -189,6 +198,32 @@ describe('verifyInbound', () => {
       '+86 20 0000 0000';
     expect(reasonOf(resigned(buildBundle(clear)))).toBe(
       'DISALLOWED_FIELD: personal data in clear: consignment.parties.shipper.phone',
+    );
+  });
+
+  it('refuses what the sender’s redaction would never let leave: a person in clear, a named watchlist entry', () => {
+    const named = structuredClone(pkg);
+    const parties = (named.case.consignment as { parties: Record<string, Record<string, unknown>> }).parties;
+    parties.consignee!.name = 'Maria Fernandez';
+    expect(reasonOf(resigned(buildBundle(named)))).toBe(
+      'DISALLOWED_FIELD: personal data in clear: consignment.parties.consignee.name',
+    );
+    const addressed = structuredClone(pkg);
+    (addressed.case.consignment as { parties: Record<string, { address: Record<string, string> }> }).parties
+      .consignee!.address.city = 'Brampton';
+    expect(reasonOf(resigned(buildBundle(addressed)))).toBe(
+      'DISALLOWED_FIELD: personal data in clear: consignment.parties.consignee.address.city',
+    );
+    const listed = structuredClone(pkg);
+    const assessment = listed.case.assessment as { ruleHits: Record<string, unknown>[] };
+    assessment.ruleHits.push({
+      ruleId: 'watchlist-drug-hit',
+      weight: 0.55,
+      explanation: 'consignee resembles OFAC-SDN entry FERNANDEZ, Maria [SDNTK] (score 0.91)',
+    });
+    listed.ids = freshIds('CASE', { notes: noteCount(listed.case) });
+    expect(reasonOf(resigned(buildBundle(listed)))).toBe(
+      `DISALLOWED_FIELD: personal data in clear: assessment.ruleHits[${assessment.ruleHits.length - 1}].explanation`,
     );
   });
 

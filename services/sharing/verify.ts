@@ -1,15 +1,27 @@
 // The receiver's checks of one inbound envelope, in order: shape, addressee, sender's key, signature,
-// agreement, STIX schemas, format (rebuild equality), header binding, terms, allowed fields.
+// agreement, every object against its own OASIS schema, our extension's parts (stix-parse.ts),
+// header binding, terms, allowed fields and personal data. Open import: any valid STIX 2.1 bundle
+// from a trusted key passes; what our format does not model is partner context, kept and shown.
 // Reads: the bytes as received, the trust store, the agreements, the schema validator, the clock.
 // Writes: nothing (the caller stores and audits). Guarantees: pure for its inputs; never throws for
 // bad input, whatever the bytes: every failure is a Rejection with a reason from the catalogue.
 import type { Agreement, AgreementSet } from './agreements.ts';
-import { checkSharedCase } from './case-fields.ts';
+import { checkSharedCase, clearContactIn } from './case-fields.ts';
 import { type Envelope, envelopeSchema, MAX_ENVELOPE_BYTES } from './envelope.ts';
 import { PackageRejected, type RejectionReason } from './errors.ts';
+import { caseIdFor, shareIdFor } from './ids.ts';
+import { identityOf, termsOf } from './outbox.ts';
 import { canonicalJson, sha256Hex, verifyBundleSignature } from './signing.ts';
-import { buildBundle, type SharingPackage, type StixObject } from './stix-package.ts';
-import { expectedShareId, parseBundle } from './stix-parse.ts';
+import type { CasePackage, SharingPackage, StixObject } from './stix-package.ts';
+import {
+  expectedShareId,
+  latestTimestamp,
+  partnerContext,
+  type ReadBundle,
+  readBundle,
+  strictestTlp,
+  tlpOfMarking,
+} from './stix-parse.ts';
 import type { StixValidator } from './stix-validate.ts';
 import { atLeastAsStrict } from './tlp.ts';
 import type { TrustStore } from './trust-store.ts';
@@ -27,6 +39,8 @@ export interface VerifiedPackage {
   pkg: SharingPackage;
   agreement: Agreement;
   bundleSha256: string;
+  /** Objects the format does not model, kept as the partner sent them (partnerContext). */
+  context: StixObject[];
 }
 
 /** What an unverified envelope says about itself (for the rejection record only: never trusted). */
@@ -73,30 +87,12 @@ function claimedOf(raw: unknown): ClaimedHeader {
   };
 }
 
-/** The first object whose canonical form differs between two bundles, for a useful rejection detail. */
-function firstDifference(received: unknown, rebuilt: { objects: StixObject[] }): string {
-  const got = (received as { objects?: unknown[] }).objects ?? [];
-  const byId = new Map(got.map((o) => [String((o as { id?: unknown }).id), o]));
-  for (const o of rebuilt.objects) {
-    const other = byId.get(String(o.id));
-    if (other === undefined) return `object ${String(o.id)} is missing`;
-    if (canonicalJson(other) !== canonicalJson(o)) {
-      const keys = new Set([...Object.keys(o), ...Object.keys(other as object)]);
-      const diff = [...keys].filter(
-        (k) => canonicalJson((other as Record<string, unknown>)[k] ?? null) !== canonicalJson(o[k] ?? null),
-      );
-      return `object ${String(o.id)} differs from the format in: ${diff.join(', ')}`;
-    }
-    byId.delete(String(o.id));
-  }
-  if (byId.size > 0) return `objects the format does not define: ${[...byId.keys()].slice(0, 3).join(', ')}`;
-  return got.length !== rebuilt.objects.length
-    ? 'objects are duplicated or out of order'
-    : 'objects are out of order';
-}
-
-function termsProblem(pkg: SharingPackage, a: Agreement): string | undefined {
+function termsProblem(pkg: SharingPackage, a: Agreement, primary?: StixObject): string | undefined {
   const t = pkg.terms;
+  // The package's TLP marking and its terms say the same (a partner's tool reads only the marking).
+  const refs = Array.isArray(primary?.object_marking_refs) ? primary.object_marking_refs : [];
+  const marked = refs.map((r) => tlpOfMarking(String(r))).filter((l) => l !== undefined && l !== t.tlp);
+  if (marked.length > 0) return `marked TLP:${marked[0]} but its terms say TLP:${t.tlp}`;
   if (t.agreementId !== a.id)
     return `package cites agreement ${t.agreementId}, ours with ${pkg.sender} is ${a.id}`;
   if (!atLeastAsStrict(t.tlp, a.tlp)) return `TLP:${t.tlp} is looser than the agreed TLP:${a.tlp}`;
@@ -109,6 +105,63 @@ function termsProblem(pkg: SharingPackage, a: Agreement): string | undefined {
   if (party !== undefined && pkg.senderIdentity.id !== party.stixIdentity)
     return `sender identity ${pkg.senderIdentity.id} is not ${pkg.sender}'s (${party.stixIdentity})`;
   return undefined;
+}
+
+/**
+ * A bundle without our extension (plain STIX from the partner's own tool) is a one-off case keyed by
+ * its bundle id, handled under the agreement's terms at the strictest TLP it is marked with (never
+ * looser than agreed). Its header must say so: the header is not signed, so it may not choose the key.
+ */
+function plainStixCase(
+  read: ReadBundle,
+  envelope: Envelope,
+  a: Agreement,
+  me: string,
+  now: Date,
+): CasePackage | string {
+  const uuid = read.bundleId.replace(/^bundle--/, '');
+  const caseId = caseIdFor(envelope.sender, uuid);
+  if (envelope.kind !== 'CASE' || envelope.version !== 1 || envelope.caseId !== caseId) {
+    return `a bundle without the sharing extension travels as CASE version 1 of case ${caseId}`;
+  }
+  const marked = strictestTlp(read.objects);
+  const tlp = marked !== undefined && atLeastAsStrict(marked, a.tlp) ? marked : a.tlp;
+  const at = latestTimestamp(read.objects) ?? now.toISOString();
+  const report = read.objects.find((o) => o.type === 'report');
+  return {
+    ids: {
+      bundle: read.bundleId,
+      statement: '',
+      ...(report === undefined ? {} : { report: String(report.id) }),
+      notes: [],
+    },
+    kind: 'CASE',
+    shareId: shareIdFor(envelope.sender, me, uuid),
+    caseId,
+    version: 1,
+    sender: envelope.sender,
+    recipient: me,
+    issuedAt: at,
+    firstSharedAt: at,
+    terms: termsOf(a, tlp),
+    senderIdentity: identityOf(a, envelope.sender),
+    case: {},
+    pseudonymised: [],
+  };
+}
+
+/** Free text STIX itself carries on the package's own objects (names, descriptions, note text). */
+function clearContactOnCarriers(read: ReadBundle, pkg: SharingPackage): string[] {
+  const own = new Set([String(read.primary?.id), ...pkg.ids.notes]);
+  const out: string[] = [];
+  for (const o of read.objects) {
+    if (!own.has(String(o.id))) continue;
+    for (const k of ['name', 'description', 'abstract', 'content']) {
+      const v = o[k];
+      if (typeof v === 'string' && clearContactIn(v)) out.push(`${String(o.id)}.${k}`);
+    }
+  }
+  return out;
 }
 
 export function verifyInbound(bytes: Buffer, ctx: VerifyContext): InboundResult {
@@ -173,16 +226,23 @@ export function verifyInbound(bytes: Buffer, ctx: VerifyContext): InboundResult 
   const problems = ctx.validator.validateBundle(envelope.bundle);
   if (problems.length > 0) return fail('SCHEMA_INVALID', problems.slice(0, 3).join(' | '));
 
+  let read: ReadBundle;
   try {
-    pkg = parseBundle(envelope.bundle);
+    read = readBundle(envelope.bundle);
   } catch (err) {
     if (err instanceof PackageRejected) return fail(err.reason, err.detail);
     return fail('UNEXPECTED_CONTENT', (err as Error).message);
   }
-  const rebuilt = buildBundle(pkg);
-  if (canonicalJson(rebuilt) !== canonicalJson(envelope.bundle)) {
-    return fail('UNEXPECTED_CONTENT', firstDifference(envelope.bundle, rebuilt));
+  if (read.pkg === undefined) {
+    const plain = plainStixCase(read, envelope, agreement, ctx.me, ctx.now);
+    if (typeof plain === 'string') return fail('ENVELOPE_MISMATCH', plain);
+    pkg = plain;
+    return {
+      ok: true,
+      verified: { envelope, pkg, agreement, bundleSha256, context: partnerContext(read.objects, pkg) },
+    };
   }
+  pkg = read.pkg;
 
   const mismatched = (['kind', 'version', 'caseId', 'sender', 'recipient'] as const).filter(
     (k) => envelope[k] !== pkg![k],
@@ -196,11 +256,13 @@ export function verifyInbound(bytes: Buffer, ctx: VerifyContext): InboundResult 
     );
   }
 
-  const terms = termsProblem(pkg, agreement);
+  const terms = termsProblem(pkg, agreement, read.primary);
   if (terms !== undefined) return fail('TERMS_MISMATCH', terms);
 
   if (pkg.kind === 'CASE' || pkg.kind === 'UPDATE') {
-    const v = checkSharedCase(pkg.case, agreement.fields);
+    const v = checkSharedCase(pkg.case, agreement.fields, {
+      watchlistEntryNames: agreement.watchlistEntryNames,
+    });
     if (v.unexpected.length > 0)
       return fail('UNEXPECTED_CONTENT', `not case fields: ${v.unexpected.slice(0, 5).join(', ')}`);
     if (v.disallowed.length > 0) {
@@ -209,9 +271,13 @@ export function verifyInbound(bytes: Buffer, ctx: VerifyContext): InboundResult 
         `not allowed by ${agreement.id}: ${v.disallowed.slice(0, 5).join(', ')}`,
       );
     }
-    if (v.clearPersonal.length > 0) {
-      return fail('DISALLOWED_FIELD', `personal data in clear: ${v.clearPersonal.slice(0, 5).join(', ')}`);
+    const clear = [...v.clearPersonal, ...clearContactOnCarriers(read, pkg)];
+    if (clear.length > 0) {
+      return fail('DISALLOWED_FIELD', `personal data in clear: ${clear.slice(0, 5).join(', ')}`);
     }
   }
-  return { ok: true, verified: { envelope, pkg, agreement, bundleSha256 } };
+  return {
+    ok: true,
+    verified: { envelope, pkg, agreement, bundleSha256, context: partnerContext(read.objects, pkg) },
+  };
 }

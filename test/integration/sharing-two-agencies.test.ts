@@ -7,6 +7,7 @@ import { sealPackage, serializeEnvelope } from '../../services/sharing/envelope.
 import { identityOf, termsOf } from '../../services/sharing/outbox.ts';
 import { PSEUDONYM, pseudonym } from '../../services/sharing/pseudonymise.ts';
 import { freshIds } from '../../services/sharing/stix-package.ts';
+import { parseBundle } from '../../services/sharing/stix-parse.ts';
 import { createStixValidator } from '../../services/sharing/stix-validate.ts';
 import {
   createTestAgency,
@@ -233,17 +234,19 @@ describe('partner sharing between two agencies', () => {
     expect(a.modelVersion).toBe('model-2026-05-01');
     expect(a.rulesVersion).toBe('rules-2026-05-10');
     expect(a.scoredAt).toBe('2026-05-20T22:40:01.204Z');
+    // Explanations are rebuilt from each rule's template over the facts it recorded, never copied:
+    // a rule the rules files no longer hold leaves as the generic sentence.
     expect(a.ruleHits).toEqual([
       {
         ruleId: 'controlled-hs-2933-37',
         weight: 0.8,
-        explanation: 'HS 293337 is NPP (UN 1988 Table I), declared as "Daily necessities"',
+        explanation: 'Rule controlled-hs-2933-37 matched on goods line 1.',
         goodsLine: 1,
       },
       {
         ruleId: 'contact-country-mismatch',
         weight: 0.3,
-        explanation: `Consignee ${pseudonym('name', 'K. Dhillon', secret)} (CA) gives the phone ${pseudonym('phone', '+86 135 0000 0000', secret)}`,
+        explanation: 'Contact data inconsistent with country: consignee in CA has a CN phone number',
       },
     ]);
     expect(a.substances).toEqual([
@@ -326,12 +329,23 @@ describe('partner sharing between two agencies', () => {
       receipt: { version: 1, status: 'ACCEPTED' },
       outcome: { disposition: 'SEIZED', version: 1 },
     });
+    // The outcome is acknowledged too (a receipt for every authenticated package but a receipt).
+    await waitFor(
+      'CBIC to store the receipt of its outcome',
+      () =>
+        rows<{ status: string }>(
+          cbic.db,
+          sql`SELECT status FROM ${sqlTable(cbic.db, 'sharing_messages')} WHERE shareId = ${shareId} AND direction = 'IN' AND kind = 'RECEIPT'`,
+        ),
+      (r) => r.length === 1 && r[0]!.status === 'ACCEPTED',
+    );
     const incoming = (await cbic.service.listShares()).find((s) => s.shareId === shareId);
     expect(incoming).toMatchObject({
       direction: 'IN',
       partner: 'CBSA',
       revoked: false,
       outcome: { disposition: 'SEIZED' },
+      receipt: { version: 1, status: 'ACCEPTED' },
     });
 
     // Every step is in each agency's (hash-chained) audit log.
@@ -421,6 +435,14 @@ describe('partner sharing between two agencies', () => {
     });
     expect(refused).toMatchObject({ status: 'rejected', reason: 'SHARE_REVOKED' });
     expect(refused.detail).toContain('revoked');
+    // The partner learns why, in a REJECTED receipt of its outcome.
+    expect(refused.replies).toHaveLength(1);
+    const answer = parseBundle(refused.replies[0]!.envelope.bundle);
+    expect(answer).toMatchObject({ kind: 'RECEIPT', sender: 'CBSA', recipient: 'CBIC', shareId });
+    if (answer.kind === 'RECEIPT') {
+      expect(answer.receipt).toMatchObject({ status: 'REJECTED', forKind: 'OUTCOME' });
+      expect(answer.receipt.reason).toMatch(/^SHARE_REVOKED: /);
+    }
     await waitFor(
       'CBSA to receive the receipts of the update and the revocation',
       () =>
@@ -462,7 +484,8 @@ describe('partner sharing between two agencies', () => {
         count++;
       }
     }
-    // CBSA: case, update, revocation; CBIC: three receipts and the outcome.
-    expect(count).toBe(7);
+    // CBSA: case, update, revocation, the receipt of the outcome and the refusal of the late one;
+    // CBIC: three receipts and the outcome.
+    expect(count).toBe(9);
   });
 });

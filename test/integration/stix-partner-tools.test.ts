@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseDocument, redactCase } from '../../services/sharing/case-fields.ts';
+import { redactDecision } from '../../services/sharing/case-fields.ts';
 import { sealPackage } from '../../services/sharing/envelope.ts';
 import { shareIdFor } from '../../services/sharing/ids.ts';
 import { identityOf, termsOf } from '../../services/sharing/outbox.ts';
@@ -29,7 +29,7 @@ const validator = createStixValidator();
 const cbsa = testAgreements('CBSA');
 const a = cbsa.forPartner('CBIC')!;
 const { report, decision } = redCase();
-const redacted = redactCase(caseDocument(report, decision), a, cbsa.secretFor(a.id));
+const redacted = redactDecision(report, decision, a, cbsa.secretFor(a.id));
 const shareId = shareIdFor('CBSA', 'CBIC', report.messageId);
 const caseIds = freshIds('CASE', { notes: noteCount(redacted.case) });
 const out = {

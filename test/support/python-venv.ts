@@ -30,10 +30,11 @@ export function stixPython(): string {
   return python;
 }
 
-/** Runs a script of test/support/ with the venv's python; returns stdout. */
-export function runPython(script: string, args: readonly string[]): string {
+/** Runs a script of test/support/ with the venv's python (`input` on its stdin); returns stdout. */
+export function runPython(script: string, args: readonly string[], input?: string): string {
   return execFileSync(stixPython(), [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    ...(input === undefined ? {} : { input }),
   });
 }

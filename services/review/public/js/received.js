@@ -102,6 +102,30 @@ function historyList(entries) {
   );
 }
 
+/** What the partner's bundle carried beyond the case (open import): shown as sent, never merged into the case. */
+function contextList(items) {
+  if (!items?.length) return h('p.muted', {}, 'Nothing beyond the case.');
+  return h(
+    'ul.hits',
+    { id: 'partner-context' },
+    items.map((c) =>
+      h(
+        'li',
+        { dataset: { id: c.id } },
+        h('span.w', {}, c.type),
+        h(
+          'div',
+          {},
+          c.tlp ? tlpBadge(c.tlp) : null,
+          ' ',
+          c.summary || h('span.muted', {}, c.id),
+          h('details', {}, h('summary', {}, 'as sent'), h('pre.mono', {}, JSON.stringify(c.object, null, 2))),
+        ),
+      ),
+    ),
+  );
+}
+
 export function render(main, ctx, initial) {
   let view = initial;
   const canReport = view.outcomeEnabled && OUTCOME_ROLES.includes(ctx.session.user.role);
@@ -231,6 +255,17 @@ export function render(main, ctx, initial) {
           `Read-only: exactly what ${view.fromAgency} sent under ${view.agreementId}. Persons appear as pseudonyms; fields the agreement does not allow never left ${view.fromAgency}.`,
         ),
         caseDocument(doc, { idPrefix: 'received' }),
+        h(
+          'section.card',
+          { 'aria-label': 'Partner context' },
+          h('h2', {}, `Partner context (${view.context?.length ?? 0})`),
+          h(
+            'p.muted',
+            {},
+            `Also in ${view.fromAgency}'s package: STIX objects this app does not model, shown as ${view.fromAgency} sent them, under the same handling terms.`,
+          ),
+          contextList(view.context),
+        ),
       ),
       h(
         'div',
@@ -248,11 +283,13 @@ export function render(main, ctx, initial) {
             h(
               'dd',
               {},
-              h(
-                'ul.basis',
-                {},
-                view.legalBasis.map((b) => h('li', {}, b)),
-              ),
+              view.legalBasis.length
+                ? h(
+                    'ul.basis',
+                    {},
+                    view.legalBasis.map((b) => h('li', {}, b)),
+                  )
+                : `as in agreement ${view.agreementId}`,
             ),
             h('dt', {}, 'Retention'),
             h('dd', {}, `${view.retentionDays} days: erased here ${view.expiresAt.slice(0, 10)}`),
