@@ -230,9 +230,6 @@ async function main() {
   }
   const rawInsert = N / ((performance.now() - t) / 1000);
   await ch.command({ query: `TRUNCATE TABLE ${identifier(`${database}.decisions_raw`)}` });
-  // The materialized view copied them to consignment_documents: empty it too, or the end-to-end run
-  // would find every consignment already stored.
-  await ch.command({ query: `TRUNCATE TABLE ${identifier(`${database}.consignment_documents`)}` });
   // The same rows as the sink sends them: TabSeparated lines, encoding included in the time.
   t = performance.now();
   for (let i = 0; i < rows.length; i += 5000)
@@ -244,9 +241,6 @@ async function main() {
     );
   const rawInsertTsv = N / ((performance.now() - t) / 1000);
   await ch.command({ query: `TRUNCATE TABLE ${identifier(`${database}.decisions_raw`)}` });
-  // The materialized view copied them to consignment_documents: empty it too, or the end-to-end run
-  // would find every consignment already stored.
-  await ch.command({ query: `TRUNCATE TABLE ${identifier(`${database}.consignment_documents`)}` });
 
   // 5. End to end in a real pipeline process (`precursor-risk start --no-review`), timed from its first
   // stored row (so process start-up is not counted) to the last; its peak RSS read from /proc.
@@ -381,12 +375,8 @@ async function main() {
   // (what a pipeline batch does for consignments it has not seen), over the end-to-end run's rows.
   const consignmentIds = [...new Set(reports.map((r) => r.consignment.consignmentId))];
   const storedDocs = Number(
-    (
-      await queryRows<{ n: string }>(
-        ch,
-        `SELECT count() AS n FROM ${identifier(`${database}.consignment_documents`)}`,
-      )
-    )[0]?.n ?? 0,
+    (await queryRows<{ n: string }>(ch, `SELECT count() AS n FROM ${identifier(`${database}.reports`)}`))[0]
+      ?.n ?? 0,
   );
   const lookupBatch = 256;
   const lookupRuns = 20;
@@ -485,7 +475,7 @@ The benchmark process itself, which holds all ${f(N)} reports in several forms, 
 ## Reconciliation from the store
 
 A document whose consignment the pipeline has not seen since it started (restart, rebalance, another
-process) is looked up in \`consignment_documents\` (sorted by consignmentId) before its batch is judged:
+process) is looked up in \`reports\` (sorted by consignmentId, granules of 256 rows) before its batch is judged:
 one batched read per batch. Measured here over the ${f(storedDocs)} stored documents of the end-to-end
 run: **${lookupMs.toFixed(1)} ms per read of ${lookupBatch} consignments** (${((lookupMs * 1000) / lookupBatch).toFixed(1)} µs per
 consignment; ${f(lookupFound / lookupRuns)} documents found per read, decoded included), mean of ${lookupRuns} reads.

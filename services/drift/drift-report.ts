@@ -9,6 +9,7 @@ import { extractBatch, FEATURE_NAMES } from '../scoring/features.ts';
 import { loadModel, type TfRiskModel } from '../scoring/model.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { queryRows } from '../storage/clickhouse.ts';
+import { fillReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import {
   createDriftMonitor,
@@ -36,13 +37,19 @@ export async function recentReports(opts: {
   since: Date;
   limit: number;
 }): Promise<Report[]> {
-  const rows = await queryRows<{ report: string }>(
+  const rows = await fillReportBodies(
     opts.client,
-    sql`SELECT report FROM ${identifier(`${opts.database}.decisions`)}
-        WHERE scoredAt >= ${opts.since} ORDER BY scoredAt DESC LIMIT ${opts.limit}`.text,
+    opts.database,
+    await queryRows<{ messageId: string; consignmentId: string; report: string }>(
+      opts.client,
+      sql`SELECT messageId, consignmentId, report FROM ${identifier(`${opts.database}.decisions`)}
+        WHERE scoredAt >= ${opts.since} AND screening != 'UNSCREENED'
+        ORDER BY scoredAt DESC LIMIT ${opts.limit}`.text,
+    ),
   );
   const out: Report[] = [];
   for (const r of rows) {
+    if (r.report === '') continue;
     const parsed = reportSchema.safeParse(JSON.parse(r.report));
     if (parsed.success) out.push(parsed.data);
   }

@@ -50,7 +50,11 @@ export async function loadStoredDocuments(
     const seen = latest.get(key);
     if (seen === undefined || Number(r.insertedAtMs) > Number(seen.insertedAtMs)) latest.set(key, r);
   }
-  const lanes = await latestLanes(client, database, [...latest.values()].map((r) => r.messageId));
+  const lanes = await latestLanes(
+    client,
+    database,
+    [...latest.values()].map((r) => r.messageId),
+  );
   const docs: SeenDocument[] = [];
   for (const r of latest.values()) {
     const screened = screenMessage(Buffer.from(r.report, 'utf8'));

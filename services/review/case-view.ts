@@ -6,6 +6,7 @@
 import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
 import type { StoredAuditEntry } from '../audit/audit-log.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
+import { fillReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { withDrawings } from './molecule.ts';
 import { caseStates, decisionsByKey } from './queue.ts';
@@ -126,7 +127,10 @@ export async function lookupCase(
   );
   const row = rows[0];
   if (row === undefined) return { kind: 'missing' };
-  if (Number(row.visible) === 1) return { kind: 'found', access: 'own', row };
+  if (Number(row.visible) === 1) {
+    await fillReportBodies(client, database, [row]);
+    return { kind: 'found', access: 'own', row };
+  }
   return { kind: 'hidden' };
 }
 
@@ -324,7 +328,7 @@ export async function buildCaseView(
             client,
             sql`SELECT ${CASE_COLUMNS}, 0 AS visible FROM ${decisionsByKey(database)}
               PREWHERE messageId = ${hit.messageId} LIMIT 1`.text,
-          ),
+          ).then((rows) => fillReportBodies(client, database, rows)),
     ),
     queryRows<DispositionRecord>(
       client,

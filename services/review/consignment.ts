@@ -1,5 +1,5 @@
-// A case is a consignment: its manifest, declaration and amendments. Reads consignment_documents
-// (sorted by consignmentId, migration 006) for the documents of a set of consignments, then their
+// A case is a consignment: its manifest, declaration and amendments. Reads `reports` (sorted by
+// consignmentId, migration 009) for the documents of a set of consignments, then their
 // current decision rows by key, keeping only what the agency may read. Writes nothing.
 // Guarantees: two indexed reads for any number of consignments; every value through sql.ts; a
 // document the agency may not read is never listed; superseded UNSCREENED rows are left out.
@@ -40,8 +40,8 @@ export async function consignmentDocuments(
     );
   const ids = await queryRows<{ messageId: string }>(
     client,
-    sql`SELECT DISTINCT messageId FROM ${identifier(`${database}.consignment_documents`)}
-      PREWHERE consignmentId IN (${list(consignmentIds)})`.text,
+    sql`SELECT DISTINCT messageId FROM ${identifier(`${database}.reports`)}
+      PREWHERE consignmentId IN (${list(consignmentIds)}) WHERE screening != 'UNSCREENED'`.text,
   );
   if (ids.length === 0) return out;
   const copies = await queryRows<

@@ -7,6 +7,7 @@ import { type Decision, decisionSchema } from '../../schemas/decision.ts';
 import { type Report, reportSchema } from '../../schemas/report.ts';
 import { visibleTo } from '../review/visibility.ts';
 import { type ClickHouseClient, insertRows, queryRows, wrapClickHouseError } from '../storage/clickhouse.ts';
+import { fillReportBodies } from '../storage/reports.ts';
 import { formatDateTime, identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
 import type { OutcomeDisposition, PackageKind } from './stix-package.ts';
 
@@ -170,10 +171,14 @@ export function createSharingStore(client: ClickHouseClient, database: string, a
     async loadCases(messageIds) {
       const out = new Map<string, { report: Report; decision: Decision }>();
       if (messageIds.length === 0) return out;
-      const rows = await queryRows<{ messageId: string; record: string; report: string }>(
+      const rows = await fillReportBodies(
         client,
-        sql`SELECT messageId, record, report FROM ${t('decisions')}
+        database,
+        await queryRows<{ messageId: string; consignmentId: string; record: string; report: string }>(
+          client,
+          sql`SELECT messageId, consignmentId, record, report FROM ${t('decisions')}
             WHERE messageId IN (${inList(messageIds)}) AND ${visibleTo(database, agency)}`.text,
+        ),
       );
       for (const r of rows) {
         out.set(r.messageId, {

@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../schemas/report.ts';
 import { generateReports } from '../generator/index.ts';
 import { createDefaultScorer } from '../scoring/decide.ts';
-import { DECISION_COLUMNS, decisionRow, REPORT_COLUMNS, reportLine, tsvBytes, tsvLine } from './decision-rows.ts';
+import {
+  DECISION_COLUMNS,
+  decisionRow,
+  REPORT_COLUMNS,
+  reportLine,
+  tsvBytes,
+  tsvLine,
+} from './decision-rows.ts';
 
 const reports = generateReports({ count: 200, seed: 4 }).reports;
 const parsed = reports.map((r) => reportSchema.parse(r));
 const decisions = createDefaultScorer().scorer.scoreBatch(parsed, new Date('2026-11-22T00:00:00Z'));
-const rows = decisions.map((d, i) => decisionRow(d, parsed[i]!, { topic: 't', partition: 1, offset: String(i) }));
+const rows = decisions.map((d, i) =>
+  decisionRow(d, parsed[i]!, { topic: 't', partition: 1, offset: String(i) }),
+);
 
 /** ClickHouse's reading of one TabSeparated field. */
-const unescape = (field: string) =>
+const tsvUnescape = (field: string) =>
   field.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '0': '\0' })[c] ?? c);
 
 describe('decision rows as TabSeparated lines', () => {
@@ -25,7 +34,7 @@ describe('decision rows as TabSeparated lines', () => {
       expect(fields).toHaveLength(DECISION_COLUMNS.length);
       expect(fields.join('')).not.toMatch(/\n/);
       const i = DECISION_COLUMNS.indexOf('record');
-      expect(JSON.parse(unescape(fields[i]!))).toEqual(JSON.parse(row.record as string));
+      expect(JSON.parse(tsvUnescape(fields[i]!))).toEqual(JSON.parse(row.record as string));
     }
   });
 
@@ -63,9 +72,9 @@ describe('report bodies as TabSeparated bytes', () => {
     expect(line.endsWith('\n')).toBe(true);
     const fields = line.slice(0, -1).split('\t');
     expect(fields).toHaveLength(REPORT_COLUMNS.length);
-    expect(unescape(fields[REPORT_COLUMNS.indexOf('report')]!)).toBe(text);
-    expect(JSON.parse(unescape(fields[REPORT_COLUMNS.indexOf('report')]!))).toEqual(JSON.parse(text));
-    expect(unescape(fields[0]!)).toBe('C\t1');
+    expect(tsvUnescape(fields[REPORT_COLUMNS.indexOf('report')]!)).toBe(text);
+    expect(JSON.parse(tsvUnescape(fields[REPORT_COLUMNS.indexOf('report')]!))).toEqual(JSON.parse(text));
+    expect(tsvUnescape(fields[0]!)).toBe('C\t1');
     expect(fields.slice(1)).toEqual([
       'MANIFEST',
       'm-1',

@@ -13,6 +13,7 @@ import type { LaneThresholds } from '../scoring/decide.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { queryRows } from '../storage/clickhouse.ts';
+import { fillReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import {
   estimatePropensity,
@@ -235,7 +236,7 @@ export async function readClickHouseLabels(opts: {
     const source = prev.source === row.source ? prev.source : 'both';
     byId.set(key, { ...lead, positive, source });
   }
-  const rows = [...byId.values()];
+  const rows = await fillReportBodies(client, database, [...byId.values()]);
   if (rows.length === 0)
     throw new PrecursorRiskError('CLI_USAGE', `no labelled decisions in ${database} for the period given`);
 

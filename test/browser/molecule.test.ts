@@ -19,7 +19,6 @@ import { caseRow } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
 import { type ChemistryRuntime, startChemistry } from '../../services/runtime/chemistry.ts';
 import { createDefaultScorer } from '../../services/scoring/decide.ts';
-import { insertRows } from '../../services/storage/clickhouse.ts';
 import { insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
 

@@ -13,7 +13,6 @@ import { DEMO_IDS, demoCases } from '../../services/review/demo-cases.ts';
 import { seedReviewDemo } from '../../services/review/seed.ts';
 import { caseRow } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
-import { insertRows } from '../../services/storage/clickhouse.ts';
 import { insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { createTestDatabase, type TestDatabase, testLogger } from '../support/env.ts';
 

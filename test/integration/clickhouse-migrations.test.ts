@@ -148,15 +148,14 @@ describe('ClickHouse migrations', () => {
       model_registry_current: 'View',
       shadow_scores: 'ReplacingMergeTree',
       shadow_scores_dedup: 'View',
-      // 006 documents by consignment (005 adds columns only)
-      consignment_documents: 'ReplacingMergeTree',
-      consignment_documents_mv: 'MaterializedView',
       // 007 sign-in throttling
       login_attempts: 'MergeTree',
       // 008 permit register and permit usage
       permit_register: 'ReplacingMergeTree',
       permit_register_current: 'View',
       permit_usage: 'ReplacingMergeTree',
+      // 009 report bodies, once per message (replaces 006's documents by consignment)
+      reports: 'ReplacingMergeTree',
     });
   });
 
@@ -181,11 +180,64 @@ describe('ClickHouse migrations', () => {
     await client.command({ query: `DROP DATABASE ${db2}` });
   });
 
-  it('the sink writes every column of decisions_raw, in a TSV order the table accepts', async () => {
+  it('the sink writes every column of decisions_raw but the pre-009 report body', async () => {
     const cols = await rows<{ name: string }>(
       sql`SELECT name FROM system.columns WHERE database = ${database} AND table = 'decisions_raw'`.text,
     );
-    expect([...DECISION_COLUMNS].sort()).toEqual(cols.map((c) => c.name).sort());
+    expect([...DECISION_COLUMNS, 'report'].sort()).toEqual(cols.map((c) => c.name).sort());
+  });
+
+  it('009 keeps the bodies stored before it readable, once per message, and can run again', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mig-009-'));
+    tmpDirs.push(dir);
+    const before = (await readMigrations()).filter((m) => m.version < 9);
+    for (const m of before) await fs.writeFile(path.join(dir, m.file), m.text);
+    const db3 = `${database}_009`;
+    await migrate({ client, database: db3, dir, log });
+    // Two decision rows of one message (a re-judgement) and an UNSCREENED row, as written before 009.
+    const old = (ms: number, lane: 'YELLOW' | 'RED', body: string) => ({
+      ...decision(ms, lane),
+      report: body,
+    });
+    const body = JSON.stringify({ messageId: 'msg-0001', note: 'tab\there' });
+    await client.insert({
+      table: `${db3}.decisions_raw`,
+      values: [
+        old(1_000, 'YELLOW', body),
+        old(2_000, 'RED', body),
+        { ...old(3_000, 'RED', '{not json'), messageId: 'unscreened:t:0:9', screening: 'UNSCREENED' },
+      ],
+      format: 'JSONEachRow',
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+    await fs.copyFile(
+      path.join(DEFAULT_MIGRATIONS_DIR, '009_reports.sql'),
+      path.join(dir, '009_reports.sql'),
+    );
+    expect((await migrate({ client, database: db3, dir, log })).applied).toEqual(['009_reports.sql']);
+    const read = () =>
+      rows<{ messageId: string; report: string; screening: string }>(
+        `SELECT messageId, report, toString(screening) AS screening FROM ${db3}.reports FINAL ORDER BY messageId`,
+      );
+    const expected = [
+      { messageId: 'msg-0001', report: body, screening: 'COMPLETE' },
+      { messageId: 'unscreened:t:0:9', report: '{not json', screening: 'UNSCREENED' },
+    ];
+    expect(await read()).toEqual(expected);
+    const tables = await rows<{ name: string }>(`SELECT name FROM system.tables WHERE database = '${db3}'`);
+    expect(tables.map((t) => t.name)).not.toContain('consignment_documents_mv');
+    // As if it failed after its copy: run it again; the copies collapse.
+    await client.command({ query: `ALTER TABLE ${db3}.schema_migrations DELETE WHERE version = 9` });
+    for (let i = 0; i < 50; i++) {
+      const left = await rows<{ n: string }>(
+        `SELECT count() AS n FROM ${db3}.schema_migrations WHERE version = 9`,
+      );
+      if (Number(left[0]?.n) === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await migrate({ client, database: db3, dir, log })).applied).toEqual(['009_reports.sql']);
+    expect(await read()).toEqual(expected);
+    await client.command({ query: `DROP DATABASE ${db3}` });
   });
 
   it('decisions shows one row per messageId after a re-delivery', async () => {

@@ -137,7 +137,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       (
         await queryRows<{ report: string }>(
           db.client,
-          `SELECT report FROM ${db.database}.decisions WHERE messageId = 'd-${run}'`,
+          `SELECT report FROM ${db.database}.reports WHERE messageId = 'd-${run}'`,
         )
       )[0]!.report,
     );

@@ -22,7 +22,7 @@ import {
   trustStoreOf,
 } from '../../services/sharing/test-fixtures.ts';
 import { partnerTopic } from '../../services/sharing/transport.ts';
-import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
+import { queryRows } from '../../services/storage/clickhouse.ts';
 import { caseRows, insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 import {

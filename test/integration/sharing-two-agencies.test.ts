@@ -18,7 +18,7 @@ import {
   testKeys,
   trustStoreOf,
 } from '../../services/sharing/test-fixtures.ts';
-import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
+import { queryRows } from '../../services/storage/clickhouse.ts';
 import { caseRows, insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 import {

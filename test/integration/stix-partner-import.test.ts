@@ -26,8 +26,8 @@ import {
   trustStoreOf,
 } from '../../services/sharing/test-fixtures.ts';
 import { TLP_EXTENSION_ID, TLP_MARKING_IDS } from '../../services/sharing/tlp.ts';
-import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
-import { decisionRow } from '../../services/storage/decision-rows.ts';
+import { queryRows } from '../../services/storage/clickhouse.ts';
+import { caseRows, insertCaseRows } from '../../services/storage/decision-rows.ts';
 import { identifier, sql } from '../../services/storage/sql.ts';
 import {
   createTestDatabase,
@@ -105,8 +105,8 @@ describe('open import of bundles built with the stix2 library', () => {
       validator,
     });
     const { report, decision, rawJson } = redCase(MESSAGE_ID);
-    await insertRows(db.client, `${db.database}.decisions_raw`, [
-      decisionRow(decision, report, rawJson, { topic: 'manifests.v1', partition: 0, offset: '0' }),
+    await insertCaseRows(db.client, db.database, [
+      caseRows(decision, report, rawJson, { topic: 'manifests.v1', partition: 0, offset: '0' }),
     ]);
     const [sent] = await cbsa.service.share([MESSAGE_ID], 'CBIC', { actor: 'liaison.cbsa', channel: 'file' });
     sharedShareId = sent!.shareId;
