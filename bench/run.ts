@@ -248,6 +248,7 @@ async function main() {
     process.execPath,
     [
       '--max-old-space-size=768',
+      ...(process.env.BENCH_SEMI_SPACE ? [`--max-semi-space-size=${process.env.BENCH_SEMI_SPACE}`] : []),
       // BENCH_PROFILE=DIR writes a V8 CPU profile of the pipeline process there (`--cpu-prof`).
       ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
       '--import',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Report, reportSchema } from '../../schemas/report.ts';
-import { CounterpartCache } from './counterparts.ts';
+import { CounterpartCache, recall } from './counterparts.ts';
 
 const base = reportSchema.parse(
   JSON.parse(readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!),
@@ -12,31 +12,44 @@ function doc(consignmentId: string, documentType: Report['documentType'], messag
   report.messageId = messageId;
   report.documentType = documentType;
   report.consignment.consignmentId = consignmentId;
-  return { report, raw: '{}', origin: { topic: 't', partition: 0, offset: '0' } };
+  return { report, origin: { topic: 't', partition: 0, offset: '0' } };
 }
+const bytesOf = (d: { report: Report }) => Buffer.from(JSON.stringify(d.report));
+const remember = (cache: CounterpartCache, d: ReturnType<typeof doc>) => cache.remember(d, bytesOf(d));
 
 describe('CounterpartCache', () => {
+  it('keeps a copy of the bytes, not a view of the buffer it was given, and reads it back', () => {
+    const cache = new CounterpartCache(10);
+    const m = doc('C1', 'MANIFEST', 'm1');
+    const fetched = Buffer.concat([Buffer.from('xx'), bytesOf(m), Buffer.from('yy')]);
+    const entry = cache.remember(m, fetched.subarray(2, fetched.length - 2));
+    fetched.fill(0);
+    expect(recall(entry)?.report).toEqual(m.report);
+    entry.lane = 'RED';
+    expect(recall(cache.counterpart(doc('C1', 'DECLARATION', 'd1').report)!)?.lane).toBe('RED');
+  });
+
   it('finds the other document of the same consignment, never the message itself', () => {
     const cache = new CounterpartCache(10);
     const m = doc('C1', 'MANIFEST', 'm1');
     const d = doc('C1', 'DECLARATION', 'd1');
     expect(cache.counterpart(d.report)).toBeUndefined();
-    cache.remember(m);
-    expect(cache.counterpart(d.report)?.report.messageId).toBe('m1');
+    remember(cache, m);
+    expect(cache.counterpart(d.report)?.messageId).toBe('m1');
     expect(cache.counterpart(m.report)).toBeUndefined();
-    cache.remember(d);
-    expect(cache.counterpart(m.report)?.report.messageId).toBe('d1');
+    remember(cache, d);
+    expect(cache.counterpart(m.report)?.messageId).toBe('d1');
     expect(cache.counterpart(doc('C2', 'DECLARATION', 'x').report)).toBeUndefined();
   });
 
   it('forgets the least recently seen consignments beyond its capacity', () => {
     const cache = new CounterpartCache(2);
-    cache.remember(doc('A', 'MANIFEST', 'a'));
-    cache.remember(doc('B', 'MANIFEST', 'b'));
-    cache.remember(doc('A', 'MANIFEST', 'a2'));
-    cache.remember(doc('C', 'MANIFEST', 'c'));
+    remember(cache, doc('A', 'MANIFEST', 'a'));
+    remember(cache, doc('B', 'MANIFEST', 'b'));
+    remember(cache, doc('A', 'MANIFEST', 'a2'));
+    remember(cache, doc('C', 'MANIFEST', 'c'));
     expect(cache.size).toBe(2);
     expect(cache.counterpart(doc('B', 'DECLARATION', 'bd').report)).toBeUndefined();
-    expect(cache.counterpart(doc('A', 'DECLARATION', 'ad').report)?.report.messageId).toBe('a2');
+    expect(cache.counterpart(doc('A', 'DECLARATION', 'ad').report)?.messageId).toBe('a2');
   });
 });

@@ -1,13 +1,16 @@
 // Reads: validated reports as the pipeline sees them. Writes: nothing; remembers the latest report
 // of each document kind per consignment, so that when the MANIFEST and the DECLARATION of one
 // consignment have both arrived, both can be judged against each other (reconciliation).
-// Guarantees: bounded memory (least recently seen consignments are forgotten first). Both documents
-// share the Kafka key (consignmentId), so they reach the same partition and the same process; what
-// this process has not seen (restart, rebalance, eviction) the pipeline looks up in the store
-// (stored-counterparts.ts) before it judges a batch.
+// Guarantees: bounded memory (least recently seen consignments are forgotten first); a remembered
+// document is kept as its message's bytes (off the V8 heap: 20,000 consignments of parsed reports
+// made every major GC trace millions of objects) and decoded again only when its counterpart
+// arrives. Both documents share the Kafka key (consignmentId), so they reach the same partition and
+// the same process; what this process has not seen (restart, rebalance, eviction) the pipeline looks
+// up in the store (stored-counterparts.ts) before it judges a batch.
 import type { Lane } from '../../schemas/decision.ts';
 import type { DocumentType, Report } from '../../schemas/report.ts';
 import type { KafkaOrigin } from '../storage/decision-rows.ts';
+import { screenMessage } from './decode.ts';
 
 export interface SeenDocument {
   report: Report;
@@ -18,9 +21,28 @@ export interface SeenDocument {
   lane?: Lane;
 }
 
-type Pair = Partial<Record<DocumentType, SeenDocument>>;
+/** A document as remembered: its message's bytes, not its parsed report. */
+export interface Remembered {
+  messageId: string;
+  bytes: Buffer;
+  origin: KafkaOrigin;
+  partial?: string;
+  lane?: Lane;
+}
+
+type Pair = Partial<Record<DocumentType, Remembered>>;
 
 const other = (t: DocumentType): DocumentType => (t === 'MANIFEST' ? 'DECLARATION' : 'MANIFEST');
+
+/** The remembered document read again as the pipeline read it; undefined if it no longer decodes. */
+export function recall(r: Remembered): SeenDocument | undefined {
+  const screened = screenMessage(r.bytes);
+  if (screened.status === 'UNREADABLE') return undefined;
+  const doc: SeenDocument = { report: screened.report, origin: r.origin };
+  if (r.partial !== undefined) doc.partial = r.partial;
+  if (r.lane !== undefined) doc.lane = r.lane;
+  return doc;
+}
 
 export class CounterpartCache {
   private readonly pairs = new Map<string, Pair>();
@@ -37,33 +59,42 @@ export class CounterpartCache {
   }
 
   /** Remembers a stored document unless one of its kind is already known (memory is newer). */
-  rememberStored(doc: SeenDocument): void {
+  rememberStored(doc: SeenDocument, bytes: Buffer): void {
     if (this.pairs.get(doc.report.consignment.consignmentId)?.[doc.report.documentType] === undefined)
-      this.remember(doc);
+      this.remember(doc, bytes);
   }
 
   /** The other document of this report's consignment, if it was seen (and is not this same message). */
-  counterpart(report: Report): SeenDocument | undefined {
+  counterpart(report: Report): Remembered | undefined {
     const doc = this.pairs.get(report.consignment.consignmentId)?.[other(report.documentType)];
-    return doc && doc.report.messageId !== report.messageId ? doc : undefined;
+    return doc && doc.messageId !== report.messageId ? doc : undefined;
   }
 
   /** The earlier version of this document (same consignment and kind, another messageId), if seen. */
-  earlierVersion(report: Report): SeenDocument | undefined {
+  earlierVersion(report: Report): Remembered | undefined {
     const doc = this.pairs.get(report.consignment.consignmentId)?.[report.documentType];
-    return doc && doc.report.messageId !== report.messageId ? doc : undefined;
+    return doc && doc.messageId !== report.messageId ? doc : undefined;
   }
 
-  remember(doc: SeenDocument): void {
+  /** Remembers the document as a copy of `bytes` (never a view into a Kafka fetch buffer). */
+  remember(doc: SeenDocument, bytes: Buffer): Remembered {
     const id = doc.report.consignment.consignmentId;
+    const entry: Remembered = {
+      messageId: doc.report.messageId,
+      bytes: Buffer.from(bytes),
+      origin: doc.origin,
+    };
+    if (doc.partial !== undefined) entry.partial = doc.partial;
+    if (doc.lane !== undefined) entry.lane = doc.lane;
     const pair = this.pairs.get(id) ?? {};
     this.pairs.delete(id); // re-insert: Map order is the recency order
-    pair[doc.report.documentType] = doc;
+    pair[doc.report.documentType] = entry;
     this.pairs.set(id, pair);
     while (this.pairs.size > this.capacity) {
       const oldest = this.pairs.keys().next().value;
       if (oldest === undefined) break;
       this.pairs.delete(oldest);
     }
+    return entry;
   }
 }

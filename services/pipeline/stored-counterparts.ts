@@ -23,6 +23,9 @@ interface StoredRow {
   kafkaOffset: string;
 }
 
+/** A stored document, decoded, with the bytes it was decoded from. */
+export type StoredDocument = SeenDocument & { bytes: Buffer };
+
 const list = (values: Iterable<string>): SqlFragment =>
   join(
     [...new Set(values)].map((v) => sql`${v}`),
@@ -33,7 +36,7 @@ export async function loadStoredDocuments(
   client: ClickHouseClient,
   database: string,
   consignmentIds: readonly string[],
-): Promise<SeenDocument[]> {
+): Promise<StoredDocument[]> {
   if (consignmentIds.length === 0) return [];
   const rows = await queryRows<StoredRow>(
     client,
@@ -55,11 +58,13 @@ export async function loadStoredDocuments(
     database,
     [...latest.values()].map((r) => r.messageId),
   );
-  const docs: SeenDocument[] = [];
+  const docs: StoredDocument[] = [];
   for (const r of latest.values()) {
-    const screened = screenMessage(Buffer.from(r.report, 'utf8'));
+    const bytes = Buffer.from(r.report, 'utf8');
+    const screened = screenMessage(bytes);
     if (screened.status === 'UNREADABLE') continue;
-    const doc: SeenDocument = {
+    const doc: StoredDocument = {
+      bytes,
       report: screened.report,
       origin: { topic: r.kafkaTopic, partition: Number(r.kafkaPartition), offset: r.kafkaOffset },
     };

@@ -192,6 +192,15 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     ledger,
     history,
   });
+  // Same rules and model, nothing it records is read by live scoring: a fresh ledger, no history, no drift.
+  const warmScorer = createScorer({
+    rules,
+    model: slotModel(champion),
+    watchlist,
+    policy,
+    permits,
+    ledger: createPermitLedger(),
+  });
   const shadowScorer = createScorer({
     rules,
     model: slotModel(challenger),
@@ -229,6 +238,7 @@ export async function loadScorer(opts: LoadScorerOptions): Promise<LoadedScorer>
     },
     // The options carry reconciliation counterparts: dropping them would silently skip reconciliation.
     scoreBatch: (reports, scoredAt, options) => scorer.scoreBatch(reports, scoredAt, options),
+    warmUp: (reports) => warmScorer.scoreBatch(reports, new Date()),
     prepare: (reports, deadlineMs) => scorer.prepare?.(reports, deadlineMs) ?? Promise.resolve(),
     shadowBatch(reports, decisions, scoredAt, options): ShadowScore[] {
       if (challenger.current === null || reports.length === 0) return [];

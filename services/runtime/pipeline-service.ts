@@ -3,6 +3,7 @@
 // within 10 s (see Pipeline.stop).
 import type { PipelineConfig } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
+import { generateReports } from '../generator/index.ts';
 import { createKafka } from '../pipeline/kafka.ts';
 import { createLaneRateMonitor } from '../pipeline/lane-rates.ts';
 import { createPipelineMetrics } from '../pipeline/metrics.ts';
@@ -19,6 +20,11 @@ export interface RunningPipeline {
   /** Resolves when the pipeline died for good (its consumer will not restart). */
   fatal: Promise<Error>;
   stop(): Promise<void>;
+}
+
+/** Generated reports (a fixed seed) as the bytes the pipeline warms up on before consuming. */
+function warmUpMessages(count = 6000): Buffer[] {
+  return generateReports({ count, seed: 1 }).reports.map((r) => Buffer.from(JSON.stringify(r)));
 }
 
 export async function startPipelineService(config: PipelineConfig, logger: Logger): Promise<RunningPipeline> {
@@ -69,6 +75,7 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     batchRows: config.SINK_BATCH_ROWS,
     flushMs: config.SINK_FLUSH_MS,
     feedCountry: config.FEED_COUNTRY,
+    warmUpMessages: warmUpMessages(),
   });
   const ops = buildOpsApp({ registry: metrics.registry, isReady: pipeline.isReady });
   const stop = async () => {

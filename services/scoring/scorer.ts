@@ -40,6 +40,11 @@ export interface Scorer {
    * `deadlineMs`; scoring without it (or after the deadline) uses the name table and the cache.
    */
   prepare?(reports: readonly Report[], deadlineMs?: number): Promise<void>;
+  /**
+   * Scores without leaving a trace (its own permit ledger, no importer history, no drift window): for
+   * warming V8's optimised code on sample reports before live traffic.
+   */
+  warmUp?(reports: readonly Report[]): Decision[];
   /** Challenger scores for the same batch when a challenger runs in shadow; otherwise absent or []. */
   shadowBatch?(
     reports: readonly Report[],
