@@ -79,15 +79,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) y[i] = isPositive(opts.labels[i]!) ? 1 : 0;
 
-  // Split by consignment so a MANIFEST and its DECLARATION land on the same side.
   const rng = new Rng(seed ^ 0x7472616e);
-  const ids = [...new Set(reports.map((r) => r.consignment.consignmentId))].sort();
-  const valIds = new Set(
-    rng.shuffle(ids).slice(0, Math.round(ids.length * (opts.validationFraction ?? 0.15))),
-  );
-  const trainIdx: number[] = [];
-  const valIdx: number[] = [];
-  for (let i = 0; i < n; i++) (valIds.has(reports[i]!.consignment.consignmentId) ? valIdx : trainIdx).push(i);
+  const { trainIdx, valIdx } = splitWith(rng, reports, opts.validationFraction ?? 0.15);
   const trainPos = trainIdx.reduce((s, i) => s + y[i]!, 0);
   if (trainPos === 0 || trainPos === trainIdx.length)
     throw new RangeError('training split needs both classes');
@@ -235,6 +228,28 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     backend,
   });
   return { model, history, bestEpoch: best.epoch };
+}
+
+/**
+ * The training/validation split of trainModel for these reports and seed: by consignment, so a MANIFEST
+ * and its DECLARATION land on the same side. `evaluate --baseline` gives the baseline the same split.
+ */
+export function validationSplit(
+  reports: readonly Report[],
+  seed: number,
+  fraction = 0.15,
+): { trainIdx: number[]; valIdx: number[] } {
+  return splitWith(new Rng(seed ^ 0x7472616e), reports, fraction);
+}
+
+function splitWith(rng: Rng, reports: readonly Report[], fraction: number) {
+  const ids = [...new Set(reports.map((r) => r.consignment.consignmentId))].sort();
+  const valIds = new Set(rng.shuffle(ids).slice(0, Math.round(ids.length * fraction)));
+  const trainIdx: number[] = [];
+  const valIdx: number[] = [];
+  for (let i = 0; i < reports.length; i++)
+    (valIds.has(reports[i]!.consignment.consignmentId) ? valIdx : trainIdx).push(i);
+  return { trainIdx, valIdx };
 }
 
 function gather(z: Float32Array, idx: readonly number[], d: number): Float32Array {
