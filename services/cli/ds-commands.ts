@@ -8,7 +8,7 @@ import { loadConfig, pipelineConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { driftOf, formatDriftReport, modelWithReference, recentReports } from '../drift/drift-report.ts';
-import { generateReports } from '../generator/index.ts';
+import { generateReports, PATTERNS } from '../generator/index.ts';
 import { compareShadow, formatCompare, latestShadowVersion } from '../registry/compare.ts';
 import { clearChallenger, promote } from '../registry/promote.ts';
 import { listModels, readPointer, resolveRegistryDir } from '../registry/registry.ts';
@@ -52,6 +52,12 @@ function shareArg(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
     throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.02 for 2 %');
   return n;
+}
+
+function patternArg(value: string, previous: string[]): string[] {
+  if (!(value in PATTERNS))
+    throw new InvalidArgumentError(`expected a generator pattern: ${Object.keys(PATTERNS).join(', ')}`);
+  return [...previous, value];
 }
 
 const usage = (message: string) => new PrecursorRiskError('CLI_USAGE', message);
@@ -107,6 +113,12 @@ export function registerDataScienceCommands(program: Command): void {
     )
     .option('--simulate-inspection', 'file: keep only the labels officers would have recorded, then reweight')
     .option('--no-weights', 'do not correct the selection bias (for comparison)')
+    .option(
+      '--exclude-pattern <name>',
+      'leave the reports of this generator pattern out of training (repeatable; to measure recall on a pattern never seen)',
+      patternArg,
+      [] as string[],
+    )
     .option('--holdout-seed <s>', 'generator seed of the held-out metrics', int(0, 2 ** 32 - 1, 'a seed'), 99)
     .option('--holdout-count <n>', 'held-out reports (0 = none)', int(0, 1_000_000, 'a count'), 20_000)
     .option('--no-record', 'do not write the model_registry row')
@@ -122,6 +134,7 @@ export function registerDataScienceCommands(program: Command): void {
         until?: Date;
         simulateInspection?: boolean;
         weights: boolean;
+        excludePattern: string[];
         holdoutSeed: number;
         holdoutCount: number;
         record: boolean;
@@ -163,6 +176,9 @@ export function registerDataScienceCommands(program: Command): void {
             lanePolicyPath: lanePolicyPath(e),
             ...(scorer ? { scorer } : {}),
             noWeights: !o.weights,
+            excludePatterns: o.excludePattern,
+            ...(e.config.RULES_DIR ? { rulesDir: e.config.RULES_DIR } : {}),
+            permitsPath: e.config.PERMITS_DIR ?? DEFAULT_PERMITS_DIR,
             progress: o.progress ? createProgress() : silentProgress,
             logger,
           });
