@@ -54,6 +54,23 @@ function shareArg(value: string): number {
   return n;
 }
 
+/** The model alone and the gradient-boosted baseline on the same rows, side by side. */
+function sideBySide(r: Awaited<ReturnType<typeof evaluate>>) {
+  const model = r.systems.find((s) => s.id === 'model-A')!;
+  const gbm = r.systems.find((s) => s.id === 'gbm-baseline')!;
+  const row = (s: typeof model) => ({
+    prAuc: s.ranking.prAuc,
+    rocAuc: s.ranking.rocAuc,
+    recallAt5: s.ranking.recallAt['5%'],
+  });
+  return {
+    ...r.baseline,
+    model: row(model),
+    gbm: row(gbm),
+    prAucDifference: model.ranking.prAuc - gbm.ranking.prAuc,
+  };
+}
+
 function patternArg(value: string, previous: string[]): string[] {
   if (!(value in PATTERNS))
     throw new InvalidArgumentError(`expected a generator pattern: ${Object.keys(PATTERNS).join(', ')}`);
@@ -206,9 +223,16 @@ export function registerDataScienceCommands(program: Command): void {
     .option('--count <n>', 'generated reports', int(100, 2_000_000, 'a count'))
     .option('--report <dir>', 'write report.md, report.html, report.json and plots here')
     .option('--watchlist <dir>', 'OFAC SDN legacy CSV folder for the rules (as score --watchlist)')
+    .option(
+      '--baseline',
+      "also train LightGBM (a Python venv under .local/, made on first use) on the model's training rows and split",
+    )
+    .option('--train-data <file>', "the model's training file (labelled NDJSON), for --baseline")
     .addOption(registryOption())
     .action(
       async (o: {
+        baseline?: boolean;
+        trainData?: string;
         model: string;
         against?: string;
         data?: string;
@@ -221,6 +245,8 @@ export function registerDataScienceCommands(program: Command): void {
       }) => {
         if (o.data && (o.seed !== undefined || o.count !== undefined))
           throw usage('give either --data FILE or --seed S --count N');
+        if (o.baseline && !o.trainData)
+          throw usage('--baseline needs --train-data FILE: the file the model was trained on');
         const e = env(o.registry);
         const data: EvalData = o.data
           ? { file: o.data, ...(o.labels ? { labelsFile: o.labels } : {}) }
@@ -235,6 +261,7 @@ export function registerDataScienceCommands(program: Command): void {
           lanePolicyPath: lanePolicyPath(e),
           ...(o.watchlist ? { watchlistDir: o.watchlist } : {}),
           ...(e.config.PERMITS_DIR ? { permitsPath: e.config.PERMITS_DIR } : {}),
+          ...(o.baseline && o.trainData ? { baseline: { trainData: o.trainData } } : {}),
           onStage: (s) => progress.stage(s),
         });
         const written = o.report ? await writeEvaluationReport(r, o.report) : [];
@@ -260,6 +287,8 @@ export function registerDataScienceCommands(program: Command): void {
                 }
               : {}),
           })),
+          heldOutPatterns: r.heldOutPatterns,
+          ...(r.baseline ? { baseline: sideBySide(r) } : {}),
           weakSignal: r.weakSignal,
           headline: `recall at ${cap} capacity`,
           report: o.report ?? null,

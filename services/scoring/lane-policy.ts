@@ -65,12 +65,17 @@ export const lanePolicySchema = z
     }
     const ro = p.rulesOnly.thresholds;
     if (!(ro.yellow > 0 && ro.yellow <= ro.red && ro.red <= 1))
-      ctx.addIssue({ code: 'custom', path: ['rulesOnly', 'thresholds'], message: 'need 0 < yellow <= red <= 1' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rulesOnly', 'thresholds'],
+        message: 'need 0 < yellow <= red <= 1',
+      });
     if (ro.red > p.guardRails.strongIndicator || ro.yellow > p.guardRails.mediumIndicator)
       ctx.addIssue({
         code: 'custom',
         path: ['rulesOnly', 'thresholds'],
-        message: 'rules-only thresholds above the guard rails would let a single strong or medium indicator through',
+        message:
+          'rules-only thresholds above the guard rails would let a single strong or medium indicator through',
       });
     if (p.expectedRates.RED + p.expectedRates.YELLOW > 1)
       ctx.addIssue({ code: 'custom', path: ['expectedRates'], message: 'RED + YELLOW exceeds 1' });

@@ -84,10 +84,16 @@ export async function runGbmBaseline(input: BaselineInput): Promise<BaselineResu
   await mkdir(path.join(ROOT, '.local'), { recursive: true });
   const dir = await mkdtemp(path.join(ROOT, '.local', 'baseline-'));
   try {
-    await writeFile(path.join(dir, 'train_x.f32'), new Uint8Array(input.trainX.buffer, input.trainX.byteOffset, input.trainX.byteLength));
+    await writeFile(
+      path.join(dir, 'train_x.f32'),
+      new Uint8Array(input.trainX.buffer, input.trainX.byteOffset, input.trainX.byteLength),
+    );
     await writeFile(path.join(dir, 'train_y.u8'), bytes(input.trainY));
     await writeFile(path.join(dir, 'valid.u8'), bytes(input.validation));
-    await writeFile(path.join(dir, 'test_x.f32'), new Uint8Array(input.testX.buffer, input.testX.byteOffset, input.testX.byteLength));
+    await writeFile(
+      path.join(dir, 'test_x.f32'),
+      new Uint8Array(input.testX.buffer, input.testX.byteOffset, input.testX.byteLength),
+    );
     await writeFile(path.join(dir, 'meta.json'), JSON.stringify({ features: d, seed: input.seed }));
     input.onStage?.(`training the gradient-boosted baseline on ${n} rows`);
     try {
@@ -98,8 +104,12 @@ export async function runGbmBaseline(input: BaselineInput): Promise<BaselineResu
     }
     const raw = await readFile(path.join(dir, 'test_scores.f64'));
     const scores = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    const meta = JSON.parse(await readFile(path.join(dir, 'result.json'), 'utf8')) as Omit<BaselineResult, 'scores'>;
-    if (scores.length !== input.testX.length / d) throw failed('the baseline returned the wrong number of scores');
+    const meta = JSON.parse(await readFile(path.join(dir, 'result.json'), 'utf8')) as Omit<
+      BaselineResult,
+      'scores'
+    >;
+    if (scores.length !== input.testX.length / d)
+      throw failed('the baseline returned the wrong number of scores');
     return { scores, ...meta };
   } finally {
     await rm(dir, { recursive: true, force: true });

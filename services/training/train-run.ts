@@ -151,7 +151,11 @@ function withoutPatterns(data: LabelledData, patterns: readonly string[]): Label
     positive: pick(data.positive),
     patterns: pick(data.patterns),
     weights,
-    description: { ...data.description, excludedPatterns: patterns, excludedReports: keep.filter((k) => !k).length },
+    description: {
+      ...data.description,
+      excludedPatterns: patterns,
+      excludedReports: keep.filter((k) => !k).length,
+    },
   };
 }
 
@@ -203,7 +207,9 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
   );
 
   const t2 = Date.now();
-  progress.stage(`fitting the combination of rule hits and network on ${validation.indices.length} validation reports`);
+  progress.stage(
+    `fitting the combination of rule hits and network on ${validation.indices.length} validation reports`,
+  );
   const rules = loadRulesSnapshot(opts.rulesDir, undefined, opts.lanePolicyPath);
   const permitsPath = opts.permitsPath === undefined ? DEFAULT_PERMITS_DIR : opts.permitsPath;
   const rulesOnly = createScorer({

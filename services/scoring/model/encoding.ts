@@ -13,12 +13,7 @@ export interface InputEncoding {
 }
 
 /** Edges from the training rows: features with more than two distinct values get up to `bins` quantile bins. */
-export function fitEncoding(
-  x: Float32Array,
-  d: number,
-  rows: readonly number[],
-  bins = 16,
-): InputEncoding {
+export function fitEncoding(x: Float32Array, d: number, rows: readonly number[], bins = 16): InputEncoding {
   const continuous: InputEncoding['continuous'] = [];
   const values = new Float32Array(rows.length);
   for (let j = 0; j < d; j++) {
