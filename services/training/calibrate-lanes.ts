@@ -137,22 +137,16 @@ export function formatCalibration(run: CalibrationRun): string {
     '',
     `YELLOW includes random selection at ${pct(expected.randomSelectionRate)} of GREEN.`,
   ];
-  const consequence = {
-    red: {
-      high: 'a single strong indicator (weight 0.8) would no longer be RED',
-      low: 'weaker combinations would go to physical examination',
-    },
-    yellow: {
-      high: 'a single medium indicator (weight 0.45) would go GREEN',
-      low: 'a single weak indicator would go to a document check',
-    },
-  } as const;
   for (const lane of ['red', 'yellow'] as const) {
     const side = calibrated.bound[lane];
     if (side !== null)
       lines.push(
-        `The ${lane.toUpperCase()} threshold stops at its guard rail (${policyBounds(run)[lane]}): meeting the expected rate would need it ${side === 'high' ? 'higher' : 'lower'}, and ${consequence[lane][side]}.`,
+        `The ${lane.toUpperCase()} threshold stops at its bound (${policyBounds(run)[lane]}): meeting the expected rate would need it ${side === 'high' ? 'higher' : 'lower'}; widen bounds.${lane} in the policy file only with a reason.`,
       );
   }
+  lines.push(
+    '',
+    'Guard rails (a strong indicator RED, a medium one at least YELLOW) count in these shares at any threshold.',
+  );
   return `${lines.join('\n')}\n`;
 }
