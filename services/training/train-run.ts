@@ -221,13 +221,21 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
   const hits = [];
   for (let i = 0; i < valReports.length; i += 2048)
     for (const d of rulesOnly.scoreBatch(valReports.slice(i, i + 2048), new Date(0))) hits.push(d.ruleHits);
-  const combination = fitCombination({
-    hits,
-    networkScores: validation.scores,
-    labels: validation.indices.map((i) => data.positive[i]!),
-    rulesVersion: rules.version,
-    l2: 1e-3,
-  });
+  const valLabels = validation.indices.map((i) => data.positive[i]!);
+  const valPositives = valLabels.filter(Boolean).length;
+  // Too few labels to fit it: the model scores with the noisy-OR (and rules-only thresholds) instead.
+  const combination =
+    valPositives < 5 || valPositives === valLabels.length
+      ? null
+      : fitCombination({
+          hits,
+          networkScores: validation.scores,
+          labels: valLabels,
+          rulesVersion: rules.version,
+          l2: 1e-3,
+        });
+  if (combination === null)
+    progress.stage(`no learned combination: ${valPositives} positive validation reports (at least 5 needed)`);
   let metrics: ModelMetrics | null = null;
   if (opts.holdout) {
     progress.stage(`held-out metrics on generator seed ${opts.holdout.seed} (${opts.holdout.count} reports)`);

@@ -218,4 +218,19 @@ describe('data-science commands', () => {
     ]);
     expect(r.error).toMatchObject({ code: 'CLI_USAGE' });
   });
+
+  it('rejects --baseline without the training file, and an unknown pattern to exclude', async () => {
+    const r = await run(['evaluate', '--model', 'champion', '--baseline', '--registry', registry]);
+    expect(r.error).toMatchObject({ code: 'CLI_USAGE' });
+    expect(String((r.error as Error).message)).toMatch(/--train-data/);
+    const t = await run([
+      'train',
+      '--from',
+      'x.jsonl',
+      '--exclude-pattern',
+      'smuggle-nothing',
+      '--no-record',
+    ]);
+    expect(String((t.error as Error)?.message)).toMatch(/generator pattern/);
+  });
 });
