@@ -35,6 +35,16 @@ describe('feature schema', () => {
     expect(featureSchemaHash()).toBe('ebb782bc7471c3cf');
   });
 
+  it('varies on generated traffic: no feature is constant, which would teach the model nothing', () => {
+    const { reports } = generateReports({ count: 5000, seed: 17 });
+    const x = extractBatch(reports.map((r) => reportSchema.parse(r)));
+    const constant = FEATURE_NAMES.filter((_, j) => {
+      for (let i = 1; i < reports.length; i++) if (x[i * FEATURE_COUNT + j] !== x[j]) return false;
+      return true;
+    });
+    expect(constant).toEqual([]);
+  });
+
   it('is documented in docs/features.md, one row per feature', async () => {
     const { readFile } = await import('node:fs/promises');
     const doc = await readFile(new URL('../../docs/features.md', import.meta.url), 'utf8');

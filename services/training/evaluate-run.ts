@@ -354,8 +354,8 @@ export async function evaluate(opts: {
 }
 
 /** Generator patterns a model was trained without (`train --exclude-pattern`). */
-export function excludedPatterns(training: Record<string, unknown>): string[] {
-  const ex = (training['data'] as { excludedPatterns?: unknown } | undefined)?.excludedPatterns;
+export function excludedPatterns(training: Record<string, unknown> & { data?: unknown }): string[] {
+  const ex = (training.data as { excludedPatterns?: unknown } | undefined)?.excludedPatterns;
   return Array.isArray(ex) ? ex.filter((p): p is string => typeof p === 'string') : [];
 }
 
