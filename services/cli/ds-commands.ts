@@ -8,7 +8,7 @@ import { loadConfig, pipelineConfigSchema } from '../common/config.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger } from '../common/logger.ts';
 import { driftOf, formatDriftReport, modelWithReference, recentReports } from '../drift/drift-report.ts';
-import { generateReports } from '../generator/index.ts';
+import { generateReports, PATTERNS } from '../generator/index.ts';
 import { compareShadow, formatCompare, latestShadowVersion } from '../registry/compare.ts';
 import { clearChallenger, promote } from '../registry/promote.ts';
 import { listModels, readPointer, resolveRegistryDir } from '../registry/registry.ts';
@@ -52,6 +52,29 @@ function shareArg(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
     throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.02 for 2 %');
   return n;
+}
+
+/** The model alone and the gradient-boosted baseline on the same rows, side by side. */
+function sideBySide(r: Awaited<ReturnType<typeof evaluate>>) {
+  const model = r.systems.find((s) => s.id === 'model-A')!;
+  const gbm = r.systems.find((s) => s.id === 'gbm-baseline')!;
+  const row = (s: typeof model) => ({
+    prAuc: s.ranking.prAuc,
+    rocAuc: s.ranking.rocAuc,
+    recallAt5: s.ranking.recallAt['5%'],
+  });
+  return {
+    ...r.baseline,
+    model: row(model),
+    gbm: row(gbm),
+    prAucDifference: model.ranking.prAuc - gbm.ranking.prAuc,
+  };
+}
+
+function patternArg(value: string, previous: string[]): string[] {
+  if (!(value in PATTERNS))
+    throw new InvalidArgumentError(`expected a generator pattern: ${Object.keys(PATTERNS).join(', ')}`);
+  return [...previous, value];
 }
 
 const usage = (message: string) => new PrecursorRiskError('CLI_USAGE', message);
@@ -107,6 +130,12 @@ export function registerDataScienceCommands(program: Command): void {
     )
     .option('--simulate-inspection', 'file: keep only the labels officers would have recorded, then reweight')
     .option('--no-weights', 'do not correct the selection bias (for comparison)')
+    .option(
+      '--exclude-pattern <name>',
+      'leave the reports of this generator pattern out of training (repeatable; to measure recall on a pattern never seen)',
+      patternArg,
+      [] as string[],
+    )
     .option('--holdout-seed <s>', 'generator seed of the held-out metrics', int(0, 2 ** 32 - 1, 'a seed'), 99)
     .option('--holdout-count <n>', 'held-out reports (0 = none)', int(0, 1_000_000, 'a count'), 20_000)
     .option('--no-record', 'do not write the model_registry row')
@@ -122,6 +151,7 @@ export function registerDataScienceCommands(program: Command): void {
         until?: Date;
         simulateInspection?: boolean;
         weights: boolean;
+        excludePattern: string[];
         holdoutSeed: number;
         holdoutCount: number;
         record: boolean;
@@ -163,6 +193,9 @@ export function registerDataScienceCommands(program: Command): void {
             lanePolicyPath: lanePolicyPath(e),
             ...(scorer ? { scorer } : {}),
             noWeights: !o.weights,
+            excludePatterns: o.excludePattern,
+            ...(e.config.RULES_DIR ? { rulesDir: e.config.RULES_DIR } : {}),
+            permitsPath: e.config.PERMITS_DIR ?? DEFAULT_PERMITS_DIR,
             progress: o.progress ? createProgress() : silentProgress,
             logger,
           });
@@ -190,9 +223,16 @@ export function registerDataScienceCommands(program: Command): void {
     .option('--count <n>', 'generated reports', int(100, 2_000_000, 'a count'))
     .option('--report <dir>', 'write report.md, report.html, report.json and plots here')
     .option('--watchlist <dir>', 'OFAC SDN legacy CSV folder for the rules (as score --watchlist)')
+    .option(
+      '--baseline',
+      "also train LightGBM (a Python venv under .local/, made on first use) on the model's training rows and split",
+    )
+    .option('--train-data <file>', "the model's training file (labelled NDJSON), for --baseline")
     .addOption(registryOption())
     .action(
       async (o: {
+        baseline?: boolean;
+        trainData?: string;
         model: string;
         against?: string;
         data?: string;
@@ -205,6 +245,8 @@ export function registerDataScienceCommands(program: Command): void {
       }) => {
         if (o.data && (o.seed !== undefined || o.count !== undefined))
           throw usage('give either --data FILE or --seed S --count N');
+        if (o.baseline && !o.trainData)
+          throw usage('--baseline needs --train-data FILE: the file the model was trained on');
         const e = env(o.registry);
         const data: EvalData = o.data
           ? { file: o.data, ...(o.labels ? { labelsFile: o.labels } : {}) }
@@ -219,6 +261,7 @@ export function registerDataScienceCommands(program: Command): void {
           lanePolicyPath: lanePolicyPath(e),
           ...(o.watchlist ? { watchlistDir: o.watchlist } : {}),
           ...(e.config.PERMITS_DIR ? { permitsPath: e.config.PERMITS_DIR } : {}),
+          ...(o.baseline && o.trainData ? { baseline: { trainData: o.trainData } } : {}),
           onStage: (s) => progress.stage(s),
         });
         const written = o.report ? await writeEvaluationReport(r, o.report) : [];
@@ -244,6 +287,8 @@ export function registerDataScienceCommands(program: Command): void {
                 }
               : {}),
           })),
+          heldOutPatterns: r.heldOutPatterns,
+          ...(r.baseline ? { baseline: sideBySide(r) } : {}),
           weakSignal: r.weakSignal,
           headline: `recall at ${cap} capacity`,
           report: o.report ?? null,

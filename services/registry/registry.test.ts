@@ -12,7 +12,7 @@ import {
 } from './registry.ts';
 import { scratchRegistry } from './test-registry.ts';
 
-const CHAMPION = 'm-20261122-35f889af';
+const CHAMPION = 'm-20261207-6f4ec581';
 
 describe('registry on disk', () => {
   let dir: string;

@@ -7,6 +7,7 @@ import { createRootLogger } from '../common/logger.ts';
 import { generateReports } from '../generator/index.ts';
 import { removePointer, writePointer } from '../registry/registry.ts';
 import { CHAMPION, perturbWeights, scratchRegistry } from '../registry/test-registry.ts';
+import { loadLanePolicy } from '../scoring/lane-policy.ts';
 import { driftStatus, type LoadedScorer, loadScorer } from './load-scorer.ts';
 
 const logger = createRootLogger('silent');
@@ -45,7 +46,7 @@ describe('loadScorer', () => {
     ]);
     const [m] = s.scoreBatch([manifest, declaration], at, { counterparts });
     expect(m!.ruleHits.map((h) => h.ruleId)).toContain('manifest-declaration-mismatch');
-    expect(s.lanePolicy?.thresholds).toEqual({ yellow: 0.4, red: 0.75 });
+    expect(s.lanePolicy?.thresholds).toEqual(loadLanePolicy().thresholds);
   });
 
   it('scores with the champion, and with rules only (modelVersion none) when it cannot load', async () => {

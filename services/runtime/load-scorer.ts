@@ -82,6 +82,9 @@ function slotModel(
     get version() {
       return slot.version;
     },
+    get combination() {
+      return slot.current?.model.combination ?? null;
+    },
     predictBatch(reports: readonly Report[]): ModelPrediction[] {
       const n = reports.length;
       const current = slot.current;

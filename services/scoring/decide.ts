@@ -1,7 +1,8 @@
 // Reads: validated reports, the current rules snapshot, the watchlist and the injected RiskModel.
 // Writes: one decision record per report (CONTRACT.md §2): riskScore, lane, rule hits, substances, features.
 // Guarantees: pure apart from scoredAt: the same report and versions give the same decision, including
-// random QC selection (a hash of messageId, so replays agree). Combination: docs/scoring.md.
+// random QC selection (a hash of messageId, so replays agree). Combination: docs/scoring.md — the model's
+// learned combination when it has one (a probability), else the noisy-OR; the guard rails raise the lane.
 import { createHash } from 'node:crypto';
 import type { Decision, FeatureContribution, Lane, RuleHit } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
@@ -9,6 +10,7 @@ import { DEFAULT_FACT_OPTIONS, type FactOptions } from './fact-catalogue.ts';
 import { type ComputedFacts, computeFacts } from './facts.ts';
 import type { ImporterHistory } from './importer-history.ts';
 import type { LanePolicy } from './lane-policy.ts';
+import { type Combination, combinedProbability } from './model/combination.ts';
 import { createPermitLedger, type PermitLedger } from './permit-ledger.ts';
 import { loadPermitRegister, type PermitRegister } from './permit-register.ts';
 import { reconcile } from './reconcile.ts';
@@ -27,7 +29,12 @@ export interface LaneThresholds {
 }
 
 export interface DecisionPolicy {
+  /** Thresholds on the learned combination's probability. */
   thresholds: LaneThresholds;
+  /** Thresholds on the rules' noisy-OR, used while the model has no learned combination (or none is loaded). */
+  rulesOnlyThresholds: LaneThresholds;
+  /** A hit of at least this weight keeps the report RED, of at least `medium` YELLOW (learned combination). */
+  guardRails: { strong: number; medium: number };
   /** How far the model alone can lift the score: its probability is scaled by this before noisy-OR. */
   modelWeight: number;
   /** Minimum share of reports sent to at least YELLOW at random (ASYCUDA-style quality control). */
@@ -38,6 +45,8 @@ export interface DecisionPolicy {
 
 export const DEFAULT_POLICY: Readonly<DecisionPolicy> = Object.freeze({
   thresholds: Object.freeze({ yellow: 0.4, red: 0.75 }),
+  rulesOnlyThresholds: Object.freeze({ yellow: 0.4, red: 0.75 }),
+  guardRails: Object.freeze({ strong: 0.8, medium: 0.45 }),
   modelWeight: 0.6,
   randomSelectionRate: 0.01,
   topFeatures: 5,
@@ -72,6 +81,45 @@ export function selectionDraw(messageId: string): number {
 
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+// The learned probability sits near 0.001–0.01 at the YELLOW line: four decimals would tie hundreds of reports.
+const round6 = (x: number) => Math.round(x * 1_000_000) / 1_000_000;
+
+/** The guard rails' lane for these hits: 2 RED (a strong indicator), 1 at least YELLOW (a medium one), 0 none. */
+export function guardRailFloor(hits: readonly RuleHit[], rails: DecisionPolicy['guardRails']): 0 | 1 | 2 {
+  let max = 0;
+  for (const h of hits) if (h.weight > max) max = h.weight;
+  return max >= rails.strong ? 2 : max >= rails.medium ? 1 : 0;
+}
+
+/**
+ * riskScore and the thresholds that turn it into a lane: the learned combination's probability when the
+ * model has one, else the noisy-OR of rules and model. The guard rails act on the lane (laneOf), not on
+ * the score, so a strong indicator on licit trade does not outrank every report the score ranks below it.
+ */
+export function riskScoreOf(
+  hits: readonly RuleHit[],
+  modelScore: number,
+  combination: Combination | null,
+  policy: DecisionPolicy,
+): { riskScore: number; thresholds: LaneThresholds } {
+  if (combination === null)
+    return {
+      riskScore: combineScore(hits, modelScore, policy.modelWeight),
+      thresholds: policy.rulesOnlyThresholds,
+    };
+  return {
+    riskScore: round6(combinedProbability(combination, hits, modelScore)),
+    thresholds: policy.thresholds,
+  };
+}
+
+const FLOOR_LANES: readonly Lane[] = ['GREEN', 'YELLOW', 'RED'];
+
+/** The lane of a riskScore, raised by the guard rails: a strong indicator is RED, a medium one at least YELLOW. */
+export function laneOf(riskScore: number, thresholds: LaneThresholds, floor: 0 | 1 | 2): Lane {
+  const byScore = laneFor(riskScore, thresholds);
+  return FLOOR_LANES.indexOf(byScore) >= floor ? byScore : FLOOR_LANES[floor]!;
+}
 
 function topFeatures(p: ModelPrediction, n: number): FeatureContribution[] {
   return [...p.contributions]
@@ -89,10 +137,11 @@ export function decide(
   versions: { modelVersion: string; rulesVersion: string },
   policy: DecisionPolicy,
   scoredAt: Date,
+  combination: Combination | null = null,
 ): Decision {
   const modelScore = clamp01(prediction.score);
-  const riskScore = combineScore(ruleHits, modelScore, policy.modelWeight);
-  let lane = laneFor(riskScore, policy.thresholds);
+  const { riskScore, thresholds } = riskScoreOf(ruleHits, modelScore, combination, policy);
+  let lane = laneOf(riskScore, thresholds, guardRailFloor(ruleHits, policy.guardRails));
   const hits = [...ruleHits].sort((a, b) => b.weight - a.weight);
   const selected =
     policy.randomSelectionRate > 0 && selectionDraw(report.messageId) < policy.randomSelectionRate;
@@ -146,10 +195,16 @@ export interface PermitSource {
 }
 
 export function resolvePolicy(p: Partial<DecisionPolicy> = {}): DecisionPolicy {
-  const policy = { ...DEFAULT_POLICY, ...p, thresholds: { ...DEFAULT_POLICY.thresholds, ...p.thresholds } };
-  const { yellow, red } = policy.thresholds;
-  if (!(yellow > 0 && yellow <= red && red <= 1))
-    throw new RangeError(`lane thresholds need 0 < yellow <= red <= 1`);
+  const policy = {
+    ...DEFAULT_POLICY,
+    ...p,
+    thresholds: { ...DEFAULT_POLICY.thresholds, ...p.thresholds },
+    rulesOnlyThresholds: { ...DEFAULT_POLICY.rulesOnlyThresholds, ...p.rulesOnlyThresholds },
+    guardRails: { ...DEFAULT_POLICY.guardRails, ...p.guardRails },
+  };
+  for (const { yellow, red } of [policy.thresholds, policy.rulesOnlyThresholds])
+    if (!(yellow > 0 && yellow <= red && red <= 1))
+      throw new RangeError(`lane thresholds need 0 < yellow <= red <= 1`);
   if (!(policy.randomSelectionRate >= 0 && policy.randomSelectionRate <= 1))
     throw new RangeError('randomSelectionRate');
   return Object.freeze(policy);
@@ -166,14 +221,29 @@ export function policyForSnapshot(
   return policyForLanes(snap.lanes, explicit);
 }
 
+/** Explicit `thresholds` without explicit `rulesOnlyThresholds` set both (tests, what-if evaluation). */
 export function policyForLanes(
   lanes: LanePolicy | undefined,
   explicit: Partial<DecisionPolicy> = {},
 ): DecisionPolicy {
   return resolvePolicy({
-    ...(lanes === undefined ? {} : { randomSelectionRate: lanes.randomSelectionRate }),
+    ...(lanes === undefined
+      ? {}
+      : {
+          randomSelectionRate: lanes.randomSelectionRate,
+          guardRails: {
+            strong: lanes.guardRails.strongIndicator,
+            medium: lanes.guardRails.mediumIndicator,
+          },
+        }),
     ...explicit,
     thresholds: { ...DEFAULT_POLICY.thresholds, ...lanes?.thresholds, ...explicit.thresholds },
+    rulesOnlyThresholds: {
+      ...DEFAULT_POLICY.rulesOnlyThresholds,
+      ...lanes?.rulesOnly.thresholds,
+      ...explicit.thresholds,
+      ...explicit.rulesOnlyThresholds,
+    },
   });
 }
 
@@ -210,6 +280,7 @@ export function createScorer(options: ScorerOptions): Scorer {
       const snap = snapshot();
       const policy = policyOf(snap);
       const versions = { modelVersion: model.version, rulesVersion: snap.version };
+      const combination = model.combination ?? null;
       const predictions = reports.length === 0 ? [] : model.predictBatch(reports);
       const reg = register();
       const ctx = {
@@ -234,7 +305,7 @@ export function createScorer(options: ScorerOptions): Scorer {
           );
         }
         const prediction = predictions[i] ?? { score: 0, contributions: [] };
-        return decide(report, facts, hits, prediction, versions, policy, scoredAt);
+        return decide(report, facts, hits, prediction, versions, policy, scoredAt, combination);
       });
     },
   };

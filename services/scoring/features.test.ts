@@ -32,7 +32,17 @@ describe('feature schema', () => {
 
   it('has a stable hash (update this pin, and retrain, when features change)', () => {
     expect(featureSchemaHash()).toMatch(/^[0-9a-f]{16}$/);
-    expect(featureSchemaHash()).toBe('2682b7c5481acd65');
+    expect(featureSchemaHash()).toBe('ebb782bc7471c3cf');
+  });
+
+  it('varies on generated traffic: no feature is constant, which would teach the model nothing', () => {
+    const { reports } = generateReports({ count: 5000, seed: 17 });
+    const x = extractBatch(reports.map((r) => reportSchema.parse(r)));
+    const constant = FEATURE_NAMES.filter((_, j) => {
+      for (let i = 1; i < reports.length; i++) if (x[i * FEATURE_COUNT + j] !== x[j]) return false;
+      return true;
+    });
+    expect(constant).toEqual([]);
   });
 
   it('is documented in docs/features.md, one row per feature', async () => {

@@ -55,7 +55,6 @@ export const FEATURE_SCHEMA = [
     '1 if a vague description sits on a line with an HS code in chapters 28, 29 or 38',
   ),
   spec('consolidated_wording', '1 if a description says consolidated, FAK or SLC'),
-  spec('consolidated_house', '1 if consolidated/FAK/SLC wording appears on a house bill (masterId present)'),
   spec('description_length', 'characters in the first goods description, divided by 80, capped at 1'),
   spec(
     'fentanyl_core_word',
@@ -422,10 +421,7 @@ function writeFeatures(report: Report, out: Float32Array, o: number): void {
   if ((any & SALT_WORD) !== 0) out[o + I.salt_word] = 1;
   if (generic) out[o + I.chemical_word] = 1;
   if ((core || analogue || generic) && !anyChemHs) out[o + I.chem_word_non_chem_hs] = 1;
-  if ((any & CONSOLIDATED_WORD) !== 0) {
-    out[o + I.consolidated_wording] = 1;
-    if (c.masterId) out[o + I.consolidated_house] = 1;
-  }
+  if ((any & CONSOLIDATED_WORD) !== 0) out[o + I.consolidated_wording] = 1;
   if ((any & CAS_IN_TEXT) !== 0) {
     out[o + I.cas_in_text] = 1;
     // Rare (CAS-shaped text somewhere): the remaining tests run on the joined text itself, unmemoised.

@@ -35,14 +35,16 @@ describe('lane policy file', () => {
     expect(p.expectedRates.RED + p.expectedRates.YELLOW).toBeLessThan(1);
   });
 
+  // The calibrated thresholds are the two-space-indented `yellow:`/`red:` lines with a plain number.
   it.each([
-    ['red: 0.75', 'red: 0.95', 'thresholds.red: 0.95 is outside bounds.red [0.6, 0.8]'],
-    ['yellow: 0.4\n', 'yellow: 0.7\n', 'thresholds.yellow: 0.7 is outside bounds.yellow'],
-    ['RED: 0.02', 'RED: 0.95', 'expectedRates: RED + YELLOW exceeds 1'],
-    ['randomSelectionRate: 0.01', 'randomSelectionRate: 2', 'randomSelectionRate'],
-    ['version: 1', 'version: 2', 'version'],
+    [/^ {2}red: [\d.]+$/m, '  red: 0.01', 'thresholds.red: 0.01 is outside bounds.red [0.05, 1]'],
+    [/^ {2}yellow: [\d.]+$/m, '  yellow: 0.7', 'thresholds.yellow: 0.7 is outside bounds.yellow'],
+    [/^ {4}red: 0\.75$/m, '    red: 0.95', 'rules-only thresholds above the guard rails'],
+    [/RED: 0\.02/, 'RED: 0.95', 'expectedRates: RED + YELLOW exceeds 1'],
+    [/randomSelectionRate: 0\.01/, 'randomSelectionRate: 2', 'randomSelectionRate'],
+    [/version: 1/, 'version: 2', 'version'],
   ])('rejects %s -> %s with a message naming the field', (from, to, message) => {
-    expect(shipped).toContain(from);
+    expect(shipped).toMatch(from);
     expect(() => parseLanePolicy(shipped.replace(from, to), 'lanes.yaml')).toThrow(message);
   });
 
@@ -62,7 +64,7 @@ describe('lane policy file', () => {
       },
     });
     const text = readFileSync(path, 'utf8');
-    expect(text).toContain('# Guard rails no calibration crosses');
+    expect(text).toContain('# Guard rails no score or calibration crosses');
     expect(loadLanePolicy(path)).toEqual(written);
     expect(written.thresholds).toEqual({ yellow: 0.35, red: 0.7 });
     expect(written.calibration?.source).toBe('test');
@@ -74,7 +76,7 @@ describe('lane policy file', () => {
       writeLanePolicy(path, {
         expectedRates: { RED: 0.02, YELLOW: 0.08 },
         randomSelectionRate: 0.01,
-        thresholds: { yellow: 0.2, red: 0.75 },
+        thresholds: { yellow: 0.0001, red: 0.75 },
         calibration: null,
       }),
     ).toThrow('outside bounds.yellow');
@@ -125,6 +127,27 @@ describe('calibration', () => {
     expect(c.thresholds.red).toBe(0.8);
     expect(c.bound.red).toBe('high');
     expect(c.predicted.RED).toBe(0.5);
+  });
+
+  it("counts the guard rails' lanes at any threshold, and calibrates the scores around them", () => {
+    // Ten reports held RED by a strong indicator, twenty YELLOW by a medium one, scores spread below.
+    const scores = Array.from({ length: 1000 }, (_, i) => i / 1000);
+    const floors = scores.map((_, i) => (i < 10 ? 2 : i < 30 ? 1 : 0));
+    const wide = { yellow: [0, 1] as [number, number], red: [0, 1] as [number, number] };
+    const c = calibrate(
+      scores,
+      { expectedRates: { RED: 0.02, YELLOW: 0.08 }, bounds: wide, randomSelectionRate: 0 },
+      floors,
+    );
+    expect(c.predicted.RED).toBeCloseTo(0.02);
+    expect(c.predicted.YELLOW).toBeCloseTo(0.08);
+    // Without the floors the same thresholds would send fewer to RED: the rails count in the share.
+    expect(laneShares(scores, c.thresholds, 0).RED).toBeLessThan(0.02);
+    expect(laneShares(scores, { yellow: 1, red: 1 }, 0, floors)).toEqual({
+      RED: 0.01,
+      YELLOW: 0.02,
+      GREEN: 0.97,
+    });
   });
 
   it('counts random selection toward YELLOW', () => {

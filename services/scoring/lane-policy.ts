@@ -1,8 +1,9 @@
 // The lane policy: how riskScores become lanes. Reads models/lanes.yaml (expected share of reports per
-// lane, guard rails, the random-selection rate and the calibrated thresholds). Writes that file when a
-// data scientist runs `precursor-risk calibrate --write`. Guarantees: thresholds always sit inside the
-// guard rails (so a single strong indicator stays RED and a medium one at least YELLOW whatever the
-// rates say); the file is part of rulesVersion, so a replay with the same versions gives the same lanes.
+// lane, guard rails, the random-selection rate, the calibrated thresholds of the learned combination and
+// the fixed thresholds of rules-only scoring). Writes that file when a data scientist runs
+// `precursor-risk calibrate --write`. Guarantees: a single strong indicator stays RED and a medium one at
+// least YELLOW whatever the rates say (a floor on the learned score; rules-only thresholds at or below the
+// indicator weights); the file is part of rulesVersion, so a replay with the same versions gives the same lanes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, parse as parseYaml } from 'yaml';
@@ -26,8 +27,16 @@ export const lanePolicySchema = z
     randomSelectionRate: share,
     /** Where a threshold may go, whatever the rates ask for. */
     bounds: z.strictObject({ yellow: range, red: range }),
-    /** The thresholds every scorer uses; written by `precursor-risk calibrate`. */
+    /** Thresholds on the learned combination's probability; written by `precursor-risk calibrate`. */
     thresholds: z.strictObject({ yellow: share, red: share }),
+    /** A hit of at least `strongIndicator` keeps a report RED, of at least `mediumIndicator` YELLOW. */
+    guardRails: z
+      .strictObject({ strongIndicator: share, mediumIndicator: share })
+      .default({ strongIndicator: 0.8, mediumIndicator: 0.45 }),
+    /** Thresholds on the rules' noisy-OR while no model with a learned combination is loaded. */
+    rulesOnly: z
+      .strictObject({ thresholds: z.strictObject({ yellow: share, red: share }) })
+      .default({ thresholds: { yellow: 0.4, red: 0.75 } }),
     /** How the thresholds were obtained; informative. */
     calibration: z
       .strictObject({
@@ -54,6 +63,20 @@ export const lanePolicySchema = z
           message: `${p.thresholds[lane]} is outside bounds.${lane} [${lo}, ${hi}]`,
         });
     }
+    const ro = p.rulesOnly.thresholds;
+    if (!(ro.yellow > 0 && ro.yellow <= ro.red && ro.red <= 1))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rulesOnly', 'thresholds'],
+        message: 'need 0 < yellow <= red <= 1',
+      });
+    if (ro.red > p.guardRails.strongIndicator || ro.yellow > p.guardRails.mediumIndicator)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rulesOnly', 'thresholds'],
+        message:
+          'rules-only thresholds above the guard rails would let a single strong or medium indicator through',
+      });
     if (p.expectedRates.RED + p.expectedRates.YELLOW > 1)
       ctx.addIssue({ code: 'custom', path: ['expectedRates'], message: 'RED + YELLOW exceeds 1' });
   });
@@ -88,11 +111,18 @@ export function loadLanePolicy(path = DEFAULT_LANE_POLICY_PATH): LanePolicy {
   return parseLanePolicy(text, path);
 }
 
-/** Share of reports per lane that `thresholds` give on `scores` (random selection lifts GREEN to YELLOW). */
+/** Lane floor of a report from the guard rails: 0 none, 1 at least YELLOW, 2 RED. */
+export type Floor = 0 | 1 | 2;
+
+/**
+ * Share of reports per lane that `thresholds` give on `scores` (random selection lifts GREEN to YELLOW);
+ * `floors`, when given, are the guard rails' lanes, which hold whatever the thresholds.
+ */
 export function laneShares(
   scores: ArrayLike<number>,
   thresholds: { yellow: number; red: number },
   randomSelectionRate: number,
+  floors?: ArrayLike<number>,
 ): LaneShares {
   const n = scores.length;
   if (n === 0) return { GREEN: 0, YELLOW: 0, RED: 0 };
@@ -100,19 +130,15 @@ export function laneShares(
   let yellow = 0;
   for (let i = 0; i < n; i++) {
     const s = scores[i]!;
-    if (s >= thresholds.red) red++;
-    else if (s >= thresholds.yellow) yellow++;
+    const f = floors?.[i] ?? 0;
+    if (f === 2 || s >= thresholds.red) red++;
+    else if (f === 1 || s >= thresholds.yellow) yellow++;
   }
   const green = n - red - yellow;
   const lifted = green * randomSelectionRate;
   return { RED: red / n, YELLOW: (yellow + lifted) / n, GREEN: (green - lifted) / n };
 }
 
-/**
- * The lowest threshold t, among the scores seen, with share(score >= t) <= target, clamped to [lo, hi].
- * Scores are discrete (rule weights), so the share reached can be below the target: never above it,
- * unless the guard rail's upper end forces it.
- */
 /**
  * The lowest threshold t, among the scores seen, with share(score >= t) <= target (Infinity when even
  * the top score is too common). Scores are discrete (rule weights), so the share reached can fall below
@@ -149,20 +175,25 @@ const rail = (raw: number, [lo, hi]: readonly [number, number]): Rail =>
 export function calibrate(
   scores: ArrayLike<number>,
   policy: Pick<LanePolicy, 'expectedRates' | 'bounds' | 'randomSelectionRate'>,
+  floors?: ArrayLike<number>,
 ): Calibration {
   if (scores.length === 0) throw new RangeError('no scores to calibrate on');
-  const sorted = Float64Array.from(scores).sort().reverse();
+  // A report the guard rails keep in a lane counts there at any threshold: it sorts above every score.
+  const lifted = (min: number) =>
+    Float64Array.from(scores, (s, i) => ((floors?.[i] ?? 0) >= min ? Number.POSITIVE_INFINITY : s))
+      .sort()
+      .reverse();
   const { RED, YELLOW } = policy.expectedRates;
-  const rawRed = thresholdForShare(sorted, RED);
+  const rawRed = thresholdForShare(lifted(2), RED);
   // Random selection already sends a share of GREEN to YELLOW; the score threshold covers the rest.
   const flaggedByScore = Math.max(0, 1 - (1 - RED - YELLOW) / (1 - policy.randomSelectionRate));
-  const rawYellow = thresholdForShare(sorted, flaggedByScore);
+  const rawYellow = thresholdForShare(lifted(1), flaggedByScore);
   const red = clamp(rawRed, policy.bounds.red);
   const yellow = Math.min(red, clamp(rawYellow, policy.bounds.yellow));
   const thresholds = { yellow, red };
   return {
     thresholds,
-    predicted: laneShares(scores, thresholds, policy.randomSelectionRate),
+    predicted: laneShares(scores, thresholds, policy.randomSelectionRate, floors),
     bound: { red: rail(rawRed, policy.bounds.red), yellow: rail(rawYellow, policy.bounds.yellow) },
   };
 }

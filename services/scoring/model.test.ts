@@ -6,6 +6,7 @@ import { type Report, reportSchema } from '../../schemas/report.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { generateReports } from '../generator/index.ts';
 import { extractBatch, FEATURE_COUNT, FEATURE_NAMES, featureSchemaHash } from './features.ts';
+import { encodedWidth } from './model/encoding.ts';
 import { trainModel } from './model/train.ts';
 import { loadChampion, loadModel, saveModel, type TfRiskModel } from './model.ts';
 
@@ -122,7 +123,11 @@ describe('TfRiskModel', () => {
   it('records version, schema hash and normalisation in the manifest', () => {
     expect(model.version).toMatch(/^m-20261122-[0-9a-f]{8}$/);
     expect(model.manifest.featureSchemaHash).toBe(featureSchemaHash());
-    expect(model.manifest.normalisation.means).toHaveLength(FEATURE_NAMES.length);
+    // Raw features, then the piecewise-linear encoding of the continuous ones (model/encoding.ts).
+    expect(model.manifest.encoding?.continuous.length).toBeGreaterThan(0);
+    expect(model.manifest.normalisation.means).toHaveLength(
+      encodedWidth(model.manifest.encoding, FEATURE_NAMES.length),
+    );
   });
 });
 
@@ -194,6 +199,10 @@ describe('the committed champion', () => {
     expect(mean(pos)).toBeGreaterThan(mean(neg) + 0.3);
     // Its scoring path matches the LayersModel (it has subnormal first-layer weights, flushed at load).
     expectMatchesReference(champion, extractBatch(reports), reports.length);
+    // It carries the learned combination of rule hits and its score (issue #15 item 6).
+    expect(champion.combination?.method).toBe('logistic');
+    expect(champion.combination?.network).toBeGreaterThan(0);
+    expect(champion.combination?.evidence).toBeGreaterThan(0);
     champion.dispose();
   });
 });

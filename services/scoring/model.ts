@@ -13,6 +13,8 @@ import type { Report } from '../../schemas/report.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { extractBatch, FEATURE_COUNT, FEATURE_NAMES, featureSchemaHash } from './features.ts';
 import { type BackendLogger, type BackendName, initBackend } from './model/backend.ts';
+import { type Combination, combinationSchema } from './model/combination.ts';
+import { encodedWidth } from './model/encoding.ts';
 import { type Explanation, FoldedForward, referenceExplain } from './model/forward.ts';
 import type { ModelPrediction, RiskModel } from './risk-model.ts';
 
@@ -36,7 +38,17 @@ export const modelManifestSchema = z.object({
   featureSchemaHash: z.string().length(16),
   featureNames: z.array(z.string()),
   architecture: z.object({ layers: z.array(z.number().int()), activations: z.array(z.string()) }),
+  /** Piecewise-linear encoding of continuous features before the network (model/encoding.ts); null: none. */
+  encoding: z
+    .object({
+      method: z.literal('piecewise-linear'),
+      continuous: z.array(z.object({ feature: z.number().int().min(0), edges: z.array(z.number()).min(2) })),
+    })
+    .nullable()
+    .default(null),
   normalisation: z.object({ means: z.array(z.number()), stds: z.array(z.number()) }),
+  /** The learned combination of rule hits and the network (model/combination.ts); null: noisy-OR. */
+  combination: combinationSchema.nullable().default(null),
   calibration: z.object({ method: z.string(), logitShift: z.number() }),
   contributions: z.object({
     method: z.string(),
@@ -62,7 +74,11 @@ export const modelManifestSchema = z.object({
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelMetrics = z.infer<typeof metricsSchema>;
 /** Everything in the manifest that the weights do not determine. */
-export type ManifestInput = Omit<ModelManifest, 'version' | 'featureSchemaHash' | 'featureNames' | 'files'>;
+export type ManifestInput = Omit<
+  ModelManifest,
+  'version' | 'featureSchemaHash' | 'featureNames' | 'files' | 'encoding' | 'combination'
+> &
+  Partial<Pick<ModelManifest, 'encoding' | 'combination'>>;
 
 export interface PredictOptions {
   /** Compute contributions (default true). Off, the call is a single forward pass. */
@@ -84,6 +100,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export class TfRiskModel implements RiskModel {
   readonly version: string;
   readonly manifest: ModelManifest;
+  readonly combination: Combination | null;
   private readonly net: tf.LayersModel;
   private readonly artifacts: Artifacts;
   /** The weights as scoring uses them: standardisation folded in, tensors made once, here. */
@@ -94,8 +111,9 @@ export class TfRiskModel implements RiskModel {
     this.net = net;
     this.manifest = manifest;
     this.version = manifest.version;
+    this.combination = manifest.combination;
     this.artifacts = artifacts;
-    this.forward = new FoldedForward(net, manifest.normalisation);
+    this.forward = new FoldedForward(net, manifest.normalisation, manifest.encoding);
   }
 
   predictBatch(reports: readonly Report[], opts: PredictOptions = {}): ModelPrediction[] {
@@ -147,7 +165,7 @@ export class TfRiskModel implements RiskModel {
 
   /** explainFeatures computed through net.predictOnBatch and autodiff instead: slow, for tests and benchmarks. */
   referenceFeatures(features: Float32Array, n: number): Explanation {
-    return referenceExplain(this.net, this.manifest.normalisation, features, n);
+    return referenceExplain(this.net, this.manifest.normalisation, features, n, this.manifest.encoding);
   }
 
   /** The same weights with a different manifest (e.g. held-out metrics added after evaluation). */
@@ -239,6 +257,8 @@ export async function createRiskModel(net: tf.LayersModel, input: ManifestInput)
     featureSchemaHash: featureSchemaHash(),
     featureNames: [...FEATURE_NAMES],
     ...input,
+    encoding: input.encoding ?? null,
+    combination: input.combination ?? null,
     files: { modelJson: 'model.json', weights: 'weights.bin', weightsSha256: sha256(artifacts.weights) },
   };
   return new TfRiskModel(net, manifest, artifacts);
@@ -303,10 +323,11 @@ export async function loadModel(
     }),
   );
   const inputDim = (net.inputs[0]?.shape ?? [])[1];
-  if (inputDim !== FEATURE_COUNT) {
+  const expectedDim = encodedWidth(manifest.encoding, FEATURE_COUNT);
+  if (inputDim !== expectedDim) {
     net.dispose();
     throw invalid(
-      `model ${manifest.version} expects ${inputDim} features, this build computes ${FEATURE_COUNT}`,
+      `model ${manifest.version} expects ${inputDim} inputs, its encoding of this build's ${FEATURE_COUNT} features gives ${expectedDim}`,
     );
   }
   return new TfRiskModel(net, manifest, artifacts);

@@ -188,10 +188,12 @@ describe('RulesStore hot reload', () => {
     try {
       const v0 = store.version;
       const text = readFileSync(lanesPath, 'utf8');
-      writeFileSync(lanesPath, text.replace('red: 0.75', 'red: 0.7'));
+      // The calibrated RED threshold: the only two-space-indented `red:` with a plain number.
+      const red = /^ {2}red: [\d.]+$/m;
+      writeFileSync(lanesPath, text.replace(red, '  red: 0.7'));
       await until(() => store.version !== v0);
       expect(store.current.lanes?.thresholds.red).toBe(0.7);
-      writeFileSync(lanesPath, text.replace('red: 0.75', 'red: 0.2'));
+      writeFileSync(lanesPath, text.replace(red, '  red: 0.02'));
       await until(() => errors.length > 0);
       expect(errors[0]).toMatch(/lanes\.yaml: thresholds/);
       expect(store.current.lanes?.thresholds.red).toBe(0.7);

@@ -5,6 +5,7 @@
 // Guarantees: thresholds stay inside the policy's guard rails, and the report says when a rail, not the
 // rate, decided one.
 import type { Report } from '../../schemas/report.ts';
+import { guardRailFloor } from '../scoring/decide.ts';
 import {
   type Calibration,
   calibrate,
@@ -28,15 +29,26 @@ export interface CalibrationRun {
 
 const BATCH = 512;
 
-/** riskScores of the reports under the scorer's current judgement (lanes and random selection aside). */
-export function riskScores(scorer: Scorer, reports: readonly Report[]): Float64Array {
+/**
+ * riskScores of the reports under the scorer's current judgement (lanes and random selection aside), and
+ * the lane each report's guard rails hold it in whatever the thresholds (0 none, 1 YELLOW, 2 RED).
+ */
+export function riskScores(
+  scorer: Scorer,
+  reports: readonly Report[],
+  rails: { strong: number; medium: number },
+): { scores: Float64Array; floors: Uint8Array } {
   const scores = new Float64Array(reports.length);
+  const floors = new Uint8Array(reports.length);
   const at = new Date();
   for (let i = 0; i < reports.length; i += BATCH) {
     const decisions = scorer.scoreBatch(reports.slice(i, i + BATCH), at);
-    for (let j = 0; j < decisions.length; j++) scores[i + j] = decisions[j]!.riskScore;
+    for (let j = 0; j < decisions.length; j++) {
+      scores[i + j] = decisions[j]!.riskScore;
+      floors[i + j] = guardRailFloor(decisions[j]!.ruleHits, rails);
+    }
   }
-  return scores;
+  return { scores, floors };
 }
 
 export function runCalibration(opts: {
@@ -54,7 +66,8 @@ export function runCalibration(opts: {
   };
   if (expected.RED + expected.YELLOW > 1)
     throw new RangeError('the RED and YELLOW rates add up to more than 1');
-  const scores = riskScores(opts.scorer, opts.reports);
+  const rails = { strong: policy.guardRails.strongIndicator, medium: policy.guardRails.mediumIndicator };
+  const { scores, floors } = riskScores(opts.scorer, opts.reports, rails);
   return {
     source: opts.source,
     reports: opts.reports.length,
@@ -64,13 +77,17 @@ export function runCalibration(opts: {
     bounds: policy.bounds,
     current: {
       thresholds: policy.thresholds,
-      shares: laneShares(scores, policy.thresholds, policy.randomSelectionRate),
+      shares: laneShares(scores, policy.thresholds, policy.randomSelectionRate, floors),
     },
-    calibrated: calibrate(scores, {
-      expectedRates: { RED: expected.RED, YELLOW: expected.YELLOW },
-      randomSelectionRate: expected.randomSelectionRate,
-      bounds: policy.bounds,
-    }),
+    calibrated: calibrate(
+      scores,
+      {
+        expectedRates: { RED: expected.RED, YELLOW: expected.YELLOW },
+        randomSelectionRate: expected.randomSelectionRate,
+        bounds: policy.bounds,
+      },
+      floors,
+    ),
   };
 }
 
@@ -120,22 +137,16 @@ export function formatCalibration(run: CalibrationRun): string {
     '',
     `YELLOW includes random selection at ${pct(expected.randomSelectionRate)} of GREEN.`,
   ];
-  const consequence = {
-    red: {
-      high: 'a single strong indicator (weight 0.8) would no longer be RED',
-      low: 'weaker combinations would go to physical examination',
-    },
-    yellow: {
-      high: 'a single medium indicator (weight 0.45) would go GREEN',
-      low: 'a single weak indicator would go to a document check',
-    },
-  } as const;
   for (const lane of ['red', 'yellow'] as const) {
     const side = calibrated.bound[lane];
     if (side !== null)
       lines.push(
-        `The ${lane.toUpperCase()} threshold stops at its guard rail (${policyBounds(run)[lane]}): meeting the expected rate would need it ${side === 'high' ? 'higher' : 'lower'}, and ${consequence[lane][side]}.`,
+        `The ${lane.toUpperCase()} threshold stops at its bound (${policyBounds(run)[lane]}): meeting the expected rate would need it ${side === 'high' ? 'higher' : 'lower'}; widen bounds.${lane} in the policy file only with a reason.`,
       );
   }
+  lines.push(
+    '',
+    'Guard rails (a strong indicator RED, a medium one at least YELLOW) count in these shares at any threshold.',
+  );
   return `${lines.join('\n')}\n`;
 }

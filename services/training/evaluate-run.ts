@@ -1,8 +1,9 @@
 // `precursor-risk evaluate`: a model (and optionally a second one) against labelled reports, alone and
-// inside the full scorer, compared with rules only. Reads the registry, the rules and a labelled NDJSON
-// file or generated reports; writes an evaluation report (Markdown, HTML, SVG/PNG plots) when asked.
-// Guarantees: rules-only and rules+model use the same rules snapshot and policy, with random QC selection
-// off (it would add noise to both sides), so the difference is the model's alone.
+// inside the full scorer (its learned combination with the rules), compared with rules only, on patterns the
+// model never saw in training, and (--baseline) with gradient-boosted trees trained on the model's own rows.
+// Reads the registry, the rules and a labelled NDJSON file or generated reports; writes an evaluation report
+// (Markdown, HTML, SVG/PNG plots) when asked. Guarantees: rules-only and rules+model use the same rules
+// snapshot and policy, with random QC selection off (it would add noise to both sides).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Report } from '../../schemas/report.ts';
@@ -10,11 +11,14 @@ import { reportSchema } from '../../schemas/report.ts';
 import { generateReports, PATTERNS } from '../generator/index.ts';
 import { readPointer, versionDir } from '../registry/registry.ts';
 import { createScorer, type DecisionPolicy, policyForSnapshot } from '../scoring/decide.ts';
+import { extractBatch, FEATURE_COUNT } from '../scoring/features.ts';
+import { validationSplit } from '../scoring/model/train.ts';
 import { loadModel, type TfRiskModel } from '../scoring/model.ts';
 import { DEFAULT_PERMITS_DIR, loadPermitRegister, type PermitRegister } from '../scoring/permit-register.ts';
 import { NullModel, type RiskModel } from '../scoring/risk-model.ts';
 import { loadRulesSnapshot } from '../scoring/rules-store.ts';
 import { EMPTY_WATCHLIST, loadWatchlistDir, type Watchlist } from '../scoring/watchlist.ts';
+import { type BaselineResult, runGbmBaseline } from './baseline.ts';
 import {
   brierScore,
   CAPACITIES,
@@ -40,7 +44,7 @@ export type EvalData = { file: string; labelsFile?: string } | { seed: number; c
 export interface SystemResult {
   id: string;
   label: string;
-  kind: 'model' | 'rules' | 'rules+model';
+  kind: 'model' | 'rules' | 'rules+model' | 'baseline';
   ranking: RankingSummary;
   lanes: LaneSummary | null;
   calibration: { brier: number; ece: number; meanScore: number; bins: CalibrationBin[] } | null;
@@ -53,6 +57,19 @@ export interface PatternRow {
   laneRecall: Record<string, number>;
 }
 
+/** Recall on a pattern the model was trained without, per system (at HEADLINE_CAPACITY and by lane). */
+export interface HeldOutPatternRow {
+  pattern: string;
+  positives: number;
+  recallAtCapacity: Record<string, number>;
+  laneRecall: Record<string, number>;
+}
+
+export interface BaselineSummary extends Omit<BaselineResult, 'scores'> {
+  trainData: string;
+  trainReports: number;
+}
+
 export interface EvaluationResult {
   data: { source: string; reports: number; positives: number; positiveRate: number };
   models: { id: string; version: string; trainedOn: unknown }[];
@@ -61,6 +78,9 @@ export interface EvaluationResult {
   watchlist: string | null;
   systems: SystemResult[];
   patterns: PatternRow[];
+  /** Patterns model A was trained without (manifest training.data.excludedPatterns). */
+  heldOutPatterns: HeldOutPatternRow[];
+  baseline: BaselineSummary | null;
   weakSignal: {
     patterns: readonly string[];
     positives: number;
@@ -149,6 +169,8 @@ export async function evaluate(opts: {
   /** Permit register file or folder (default models/permits/, as the pipeline); null for none. */
   permitsPath?: string | null;
   policy?: Partial<DecisionPolicy>;
+  /** Train a gradient-boosted baseline on this file (the model's training data) and score it beside. */
+  baseline?: { trainData: string; labelsFile?: string; venvDir?: string } | null;
   onStage?: (stage: string) => void;
 }): Promise<EvaluationResult> {
   const started = Date.now();
@@ -212,6 +234,46 @@ export async function evaluate(opts: {
     rankings.push({ id: `rules+${id}`, scores: combined.risk, lanes: combined.lanes });
   }
 
+  let baseline: BaselineSummary | null = null;
+  if (opts.baseline) {
+    const a = models[0]!.model;
+    stage(`reading the baseline's training data ${opts.baseline.trainData}`);
+    const train = await readLabelledFile(opts.baseline.trainData, opts.baseline.labelsFile);
+    const excluded = excludedPatterns(a.manifest.training);
+    const keep = train.labels.map((l) => l.pattern === undefined || !excluded.includes(l.pattern));
+    const trainReports = train.reports.filter((_, i) => keep[i]);
+    const trainY = train.labels.filter((_, i) => keep[i]).map((l) => l.positive);
+    if (trainReports.length !== a.manifest.training.reports)
+      stage(
+        `warning: ${trainReports.length} training reports, the model's manifest says ${a.manifest.training.reports}: not the same rows`,
+      );
+    const validation = new Uint8Array(trainReports.length);
+    const fraction = (a.manifest.training.validation as { fraction?: number } | undefined)?.fraction ?? 0.15;
+    for (const i of validationSplit(trainReports, a.manifest.training.seed, fraction).valIdx)
+      validation[i] = 1;
+    const b = await runGbmBaseline({
+      trainX: extractBatch(trainReports),
+      trainY,
+      validation,
+      testX: extractBatch(reports),
+      features: FEATURE_COUNT,
+      seed: a.manifest.training.seed,
+      ...(opts.baseline.venvDir ? { venvDir: opts.baseline.venvDir } : {}),
+      onStage: stage,
+    });
+    const { scores, ...rest } = b;
+    baseline = { ...rest, trainData: opts.baseline.trainData, trainReports: trainReports.length };
+    systems.push({
+      id: 'gbm-baseline',
+      label: `gradient-boosted baseline (${b.library}, ${b.bestIteration} trees) on model ${a.version}'s rows`,
+      kind: 'baseline',
+      ranking: rankingSummary(scores, positive),
+      lanes: null,
+      calibration: null,
+    });
+    rankings.push({ id: 'gbm-baseline', scores });
+  }
+
   stage('per-pattern recall');
   const patternNames = (Object.keys(PATTERNS) as string[]).filter((p) => patterns.some((q) => q === p));
   const rows: PatternRow[] = [];
@@ -226,6 +288,12 @@ export async function evaluate(opts: {
       if (r.lanes) laneRecall[r.id] = laneSummary(r.lanes, positive, mask).recall;
     }
     rows.push({ pattern, positives, recallAtCapacity: recall, laneRecall });
+  }
+
+  const heldOut: HeldOutPatternRow[] = [];
+  for (const pattern of excludedPatterns(models[0]!.model.manifest.training)) {
+    const row = rows.find((r) => r.pattern === pattern);
+    if (row) heldOut.push(row);
   }
 
   const weakMask = patterns.map((p) => (WEAK_SIGNAL_PATTERNS as readonly (string | null)[]).includes(p));
@@ -256,6 +324,8 @@ export async function evaluate(opts: {
     watchlist: opts.watchlistDir ?? null,
     systems,
     patterns: rows,
+    heldOutPatterns: heldOut,
+    baseline,
     weakSignal: {
       patterns: WEAK_SIGNAL_PATTERNS,
       positives: weakPositives,
@@ -281,6 +351,12 @@ export async function evaluate(opts: {
   };
   for (const { model } of models) model.dispose();
   return result;
+}
+
+/** Generator patterns a model was trained without (`train --exclude-pattern`). */
+export function excludedPatterns(training: Record<string, unknown> & { data?: unknown }): string[] {
+  const ex = (training.data as { excludedPatterns?: unknown } | undefined)?.excludedPatterns;
+  return Array.isArray(ex) ? ex.filter((p): p is string => typeof p === 'string') : [];
 }
 
 export { CAPACITIES };

@@ -9,7 +9,7 @@ import type { Decision } from '../../schemas/decision.ts';
 import { type Report, reportSchema } from '../../schemas/report.ts';
 import { PrecursorRiskError } from '../common/errors.ts';
 import { tableExists } from '../registry/registry-table.ts';
-import type { LaneThresholds } from '../scoring/decide.ts';
+import { DEFAULT_POLICY, guardRailFloor, type LaneThresholds } from '../scoring/decide.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { queryRows } from '../storage/clickhouse.ts';
@@ -130,7 +130,10 @@ export function simulateFieldLabels(opts: {
   const decisions: Decision[] = [];
   for (let i = 0; i < opts.reports.length; i += 2048)
     decisions.push(...opts.scorer.scoreBatch(opts.reports.slice(i, i + 2048), new Date(0)));
-  const strata = decisions.map((d) => riskLane(d.riskScore, opts.thresholds));
+  const rails = DEFAULT_POLICY.guardRails;
+  const strata = decisions.map((d) =>
+    riskLane(d.riskScore, opts.thresholds, guardRailFloor(d.ruleHits, rails)),
+  );
   const inspected = simulateInspection(
     decisions.map((d, i) => ({
       messageId: d.messageId,

@@ -5,11 +5,14 @@
 // reported (its reports are unrepresented), never silently given an infinite weight.
 import { createHash } from 'node:crypto';
 import type { Lane } from '../../schemas/decision.ts';
-import { type LaneThresholds, laneFor } from '../scoring/decide.ts';
+import { type LaneThresholds, laneOf } from '../scoring/decide.ts';
 
-/** The inspection stratum of a decision: its lane by risk score alone, before random QC selection. */
-export function riskLane(riskScore: number, thresholds: LaneThresholds): Lane {
-  return laneFor(riskScore, thresholds);
+/**
+ * The inspection stratum of a decision: its lane by risk score and guard rails (`floor`: 1 a medium
+ * indicator, 2 a strong one), before random QC selection.
+ */
+export function riskLane(riskScore: number, thresholds: LaneThresholds, floor: 0 | 1 | 2 = 0): Lane {
+  return laneOf(riskScore, thresholds, floor);
 }
 
 export interface StratumEstimate {

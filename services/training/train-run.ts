@@ -1,6 +1,7 @@
 // `precursor-risk train`: labelled data (ClickHouse or a file) → inverse-propensity weights → the shared
-// trainer (services/scoring/model/train.ts, early stopping) → held-out metrics → a new version folder in the
-// registry (artifacts, manifest, reference.json) and a `model_registry` row with status candidate.
+// trainer (services/scoring/model/train.ts, early stopping) → the learned combination of rule hits and the
+// network, fitted on the validation rows the network did not train on → held-out metrics → a new version
+// folder in the registry (artifacts, manifest, reference.json) and a `model_registry` row with status candidate.
 // Reads the sources named; writes the registry folder and ClickHouse. Guarantees: features come from
 // services/scoring/features.ts like serving; a new model is never promoted by training.
 import path from 'node:path';
@@ -10,13 +11,16 @@ import type { Logger } from '../common/logger.ts';
 import { buildReference, saveReference } from '../drift/reference.ts';
 import { generateReports } from '../generator/index.ts';
 import { type RegistryTable, recordModel } from '../registry/registry-table.ts';
-import { type DecisionPolicy, policyForLanes } from '../scoring/decide.ts';
+import { createScorer, type DecisionPolicy, policyForLanes } from '../scoring/decide.ts';
 import { extractBatch } from '../scoring/features.ts';
 import { loadLanePolicy } from '../scoring/lane-policy.ts';
+import { fitCombination } from '../scoring/model/fit-combination.ts';
 import { brierScore, prAuc, rocAuc } from '../scoring/model/metrics.ts';
 import { trainModel } from '../scoring/model/train.ts';
 import type { ModelMetrics } from '../scoring/model.ts';
 import { saveModel } from '../scoring/model.ts';
+import { DEFAULT_PERMITS_DIR, loadPermitRegister } from '../scoring/permit-register.ts';
+import { loadRulesSnapshot } from '../scoring/rules-store.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import {
   type LabelledData,
@@ -47,6 +51,12 @@ export interface TrainRunOptions {
   lanePolicyPath?: string;
   /** Do not weight by inverse propensity (for comparing with the corrected model). */
   noWeights?: boolean;
+  /** Generator patterns left out of training (to measure recall on a pattern the model never saw). */
+  excludePatterns?: readonly string[];
+  /** Rules folder for the learned combination (default models/rules). */
+  rulesDir?: string;
+  /** Permit register for the rules' permit checks (default models/permits/; null for none). */
+  permitsPath?: string | null;
   progress?: Progress;
   logger?: Logger;
 }
@@ -129,10 +139,30 @@ async function loadData(opts: TrainRunOptions, progress: Progress): Promise<Labe
   };
 }
 
+/** Leaves out the reports of the given generator patterns. */
+function withoutPatterns(data: LabelledData, patterns: readonly string[]): LabelledData {
+  if (patterns.length === 0) return data;
+  const keep = data.patterns.map((p) => p === null || !patterns.includes(p));
+  const pick = <T>(a: readonly T[]) => a.filter((_, i) => keep[i]);
+  const weights = data.weights === null ? null : Float64Array.from(pick(Array.from(data.weights)));
+  return {
+    ...data,
+    reports: pick(data.reports),
+    positive: pick(data.positive),
+    patterns: pick(data.patterns),
+    weights,
+    description: {
+      ...data.description,
+      excludedPatterns: patterns,
+      excludedReports: keep.filter((k) => !k).length,
+    },
+  };
+}
+
 export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult> {
   const progress = opts.progress ?? silentProgress;
   const t0 = Date.now();
-  const data = await loadData(opts, progress);
+  const data = withoutPatterns(await loadData(opts, progress), opts.excludePatterns ?? []);
   const positives = data.positive.filter(Boolean).length;
   if (positives === 0 || positives === data.reports.length)
     throw new PrecursorRiskError(
@@ -161,7 +191,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
   progress.stage(`training on ${data.reports.length} reports (${positives} positive), seed ${seed}`);
   progress.startEpochs(epochs);
   const t1 = Date.now();
-  const { model, bestEpoch, history } = await trainModel({
+  const { model, bestEpoch, history, validation } = await trainModel({
     reports: data.reports,
     labels: data.positive,
     epochs,
@@ -177,6 +207,35 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
   );
 
   const t2 = Date.now();
+  progress.stage(
+    `fitting the combination of rule hits and network on ${validation.indices.length} validation reports`,
+  );
+  const rules = loadRulesSnapshot(opts.rulesDir, undefined, opts.lanePolicyPath);
+  const permitsPath = opts.permitsPath === undefined ? DEFAULT_PERMITS_DIR : opts.permitsPath;
+  const rulesOnly = createScorer({
+    rules,
+    permits: permitsPath === null ? null : loadPermitRegister(permitsPath),
+    policy: { randomSelectionRate: 0 },
+  });
+  const valReports = validation.indices.map((i) => data.reports[i]!);
+  const hits = [];
+  for (let i = 0; i < valReports.length; i += 2048)
+    for (const d of rulesOnly.scoreBatch(valReports.slice(i, i + 2048), new Date(0))) hits.push(d.ruleHits);
+  const valLabels = validation.indices.map((i) => data.positive[i]!);
+  const valPositives = valLabels.filter(Boolean).length;
+  // Too few labels to fit it: the model scores with the noisy-OR (and rules-only thresholds) instead.
+  const combination =
+    valPositives < 5 || valPositives === valLabels.length
+      ? null
+      : fitCombination({
+          hits,
+          networkScores: validation.scores,
+          labels: valLabels,
+          rulesVersion: rules.version,
+          l2: 1e-3,
+        });
+  if (combination === null)
+    progress.stage(`no learned combination: ${valPositives} positive validation reports (at least 5 needed)`);
   let metrics: ModelMetrics | null = null;
   if (opts.holdout) {
     progress.stage(`held-out metrics on generator seed ${opts.holdout.seed} (${opts.holdout.count} reports)`);
@@ -185,6 +244,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
   const dataDescription = { ...data.description, positives, weighting };
   const final = model.withManifest({
     metrics,
+    combination,
     training: { ...model.manifest.training, data: dataDescription },
   });
   const dir = path.join(opts.registryDir, final.version);

@@ -169,7 +169,7 @@ describe('data-science commands', () => {
     ]);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ modelVersion: CHAMPION, reports: 3000, alert: false });
-    expect(report.features).toHaveLength(71);
+    expect(report.features).toHaveLength(70);
   });
 
   it('calibrates lane thresholds to expected rates, prints by default and writes with --write', async () => {
@@ -199,7 +199,7 @@ describe('data-science commands', () => {
     const written = await readFile(policy, 'utf8');
     expect(written).toContain(`red: ${result.calibrated.thresholds.red}`);
     expect(written).toContain('RED: 0.04');
-    expect(written).toContain('# Guard rails no calibration crosses');
+    expect(written).toContain('# Guard rails no score or calibration crosses');
     const bad = await run([...args, '--red-rate', '2', '--registry', registry]);
     expect(String((bad.error as Error)?.message)).toMatch(/share from 0 to 1/);
   });
@@ -217,5 +217,20 @@ describe('data-science commands', () => {
       registry,
     ]);
     expect(r.error).toMatchObject({ code: 'CLI_USAGE' });
+  });
+
+  it('rejects --baseline without the training file, and an unknown pattern to exclude', async () => {
+    const r = await run(['evaluate', '--model', 'champion', '--baseline', '--registry', registry]);
+    expect(r.error).toMatchObject({ code: 'CLI_USAGE' });
+    expect(String((r.error as Error).message)).toMatch(/--train-data/);
+    const t = await run([
+      'train',
+      '--from',
+      'x.jsonl',
+      '--exclude-pattern',
+      'smuggle-nothing',
+      '--no-record',
+    ]);
+    expect(String((t.error as Error)?.message)).toMatch(/generator pattern/);
   });
 });

@@ -6,8 +6,10 @@
 // never modifies its input; every intermediate tensor is disposed, also when a kernel throws.
 // Why not predictOnBatch, tf.fused.matMul or tf.tidy on the hot path: docs/adr/0005-folded-forward-pass.md.
 import * as tf from '@tensorflow/tfjs';
+import { encode, encodedSources, encodedWidth, type InputEncoding } from './encoding.ts';
 import { LAYERS, logitView } from './network.ts';
 
+/** Standardisation of the network's (encoded) inputs. */
 export interface Normalisation {
   means: readonly number[];
   stds: readonly number[];
@@ -66,7 +68,12 @@ function dense(net: tf.LayersModel, name: string, activation: string) {
  * z W1 + b1 = x (diag(1/std) W1) + (b1 - (mean/std) W1).
  */
 export class FoldedForward {
+  /** Raw features per row. */
   readonly inputDim: number;
+  /** Network inputs per row (raw features plus their encoding). */
+  private readonly width: number;
+  private readonly encoding: InputEncoding | null;
+  private readonly gather: tf.Tensor | null; // [1, width, inputDim]: sums encoded columns per raw feature
   private readonly w1: tf.Tensor; // [1, d, h1]  diag(1/std) W1
   private readonly b1: tf.Tensor; // [h1]        b1 - (mean/std) W1
   private readonly w2: tf.Tensor; // [1, h1, h2]
@@ -77,7 +84,7 @@ export class FoldedForward {
   private readonly w1back: tf.Tensor; // [1, h1, d]  (diag(1/std) W1)^T
   private readonly means: tf.Tensor; // [d]
 
-  constructor(net: tf.LayersModel, normalisation: Normalisation) {
+  constructor(net: tf.LayersModel, normalisation: Normalisation, encoding: InputEncoding | null = null) {
     const l1 = dense(net, LAYERS.hidden1, 'relu');
     const l2 = dense(net, LAYERS.hidden2, 'relu');
     const l3 = dense(net, LAYERS.logit, 'linear');
@@ -89,7 +96,20 @@ export class FoldedForward {
     if (l2.rows !== h1 || l3.rows !== h2 || l3.cols !== 1) throw new Error('unexpected layer shapes');
     if (normalisation.means.length !== d || normalisation.stds.length !== d)
       throw new Error(`normalisation has ${normalisation.means.length} features, the network ${d}`);
-    this.inputDim = d;
+    const raw = d - encodedWidth(encoding, 0);
+    if (encodedWidth(encoding, raw) !== d) throw new Error('the input encoding does not match the network');
+    this.width = d;
+    this.inputDim = raw;
+    this.encoding = encoding;
+    if (encoding === null) this.gather = null;
+    else {
+      const sources = encodedSources(encoding, raw);
+      const g = new Float32Array(d * raw);
+      sources.forEach((j, k) => {
+        g[k * raw + j] = 1;
+      });
+      this.gather = tf.tensor(g, [1, d, raw]);
+    }
 
     // Folded first layer, in float64 before the single rounding to float32.
     const invStd = normalisation.stds.map((s) => (s > 0 ? 1 / s : 1));
@@ -151,7 +171,9 @@ export class FoldedForward {
       const up2 = track(matMul(track(step(h2)), this.w2back));
       const up1 = track(mul(track(step(h1)), up2));
       const gradient = track(matMul(up1, this.w1back));
-      const contributions = track(mul(track(sub(x, this.means)), gradient));
+      const encoded = track(mul(track(sub(x, this.means)), gradient));
+      // Encoded columns of one raw feature add up to its contribution.
+      const contributions = this.gather === null ? encoded : track(matMul(encoded, this.gather));
       return {
         scores: score.dataSync() as Float32Array,
         contributions: contributions.dataSync() as Float32Array,
@@ -163,6 +185,7 @@ export class FoldedForward {
 
   dispose(): void {
     tf.dispose([this.w1, this.b1, this.w2, this.b2, this.w3, this.b3, this.w2back, this.w1back, this.means]);
+    this.gather?.dispose();
   }
 
   /** Input [1, n, d], hidden activations and score [1, n, 1], each pushed onto `live` as it is made. */
@@ -171,7 +194,8 @@ export class FoldedForward {
       live.push(t);
       return t;
     };
-    const x = track(tf.tensor3d(features, [1, n, this.inputDim]));
+    const input = encode(this.encoding, features, n, this.inputDim);
+    const x = track(tf.tensor3d(input, [1, n, this.width]));
     const h1 = track(fusedMatMul(x, this.w1, this.b1, 'relu'));
     const h2 = track(fusedMatMul(h1, this.w2, this.b2, 'relu'));
     const score = track(fusedMatMul(h2, this.w3, this.b3, 'sigmoid'));
@@ -179,6 +203,7 @@ export class FoldedForward {
   }
 
   private check(features: Float32Array, n: number): void {
+    // Rows are raw features; the encoding widens them inside forward().
     if (features.length !== n * this.inputDim)
       throw new RangeError(`expected ${n} x ${this.inputDim} features, got ${features.length} values`);
   }
@@ -191,11 +216,14 @@ export class FoldedForward {
 export function referenceExplain(
   net: tf.LayersModel,
   normalisation: Normalisation,
-  features: Float32Array,
+  raw: Float32Array,
   n: number,
+  encoding: InputEncoding | null = null,
 ): Explanation {
   const d = normalisation.means.length;
-  if (features.length !== n * d) throw new RangeError(`expected ${n} x ${d} features`);
+  const rawDim = raw.length / Math.max(1, n);
+  const features = encode(encoding, raw, n, rawDim);
+  if (features.length !== n * d) throw new RangeError(`expected ${n} x ${d} network inputs`);
   const z = new Float32Array(features.length);
   for (let i = 0; i < z.length; i++) {
     const s = normalisation.stds[i % d]!;
@@ -206,6 +234,12 @@ export function referenceExplain(
     const zt = tf.tensor2d(z, [n, d]);
     const scores = (net.predictOnBatch(zt) as tf.Tensor).dataSync() as Float32Array;
     const gradient = tf.grad((t: tf.Tensor) => (logits.apply(t) as tf.Tensor).sum())(zt);
-    return { scores, contributions: zt.mul(gradient).dataSync() as Float32Array };
+    const encoded = zt.mul(gradient).dataSync() as Float32Array;
+    if (encoding === null) return { scores, contributions: encoded };
+    const sources = encodedSources(encoding, rawDim);
+    const contributions = new Float32Array(n * rawDim);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < d; k++) contributions[i * rawDim + sources[k]!]! += encoded[i * d + k]!;
+    return { scores, contributions };
   });
 }

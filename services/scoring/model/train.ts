@@ -1,13 +1,15 @@
 // Trains the risk MLP. Reads validated reports with labels (and optional sample weights); writes a
 // TfRiskModel in memory (saveModel persists it). Guarantees: deterministic for a given seed and
-// backend; consignments never straddle the train/validation split; scores are calibrated back to the
-// training base rate after class weighting.
+// backend; consignments never straddle the train/validation split; scores estimate the training base
+// rate (unweighted loss by default; with balanced class weights the logit is shifted back).
+// Choices measured against gradient-boosted trees: docs/adr/0008-network-against-gradient-boosting.md.
 import * as tf from '@tensorflow/tfjs';
 import type { Report } from '../../../schemas/report.ts';
 import { Rng } from '../../generator/prng.ts';
 import { extractBatch, FEATURE_COUNT } from '../features.ts';
 import { createRiskModel, type TfRiskModel } from '../model.ts';
 import { type BackendLogger, initBackend } from './backend.ts';
+import { encode, encodedWidth, fitEncoding } from './encoding.ts';
 import { prAuc, rocAuc } from './metrics.ts';
 import { buildNetwork, DEFAULT_HIDDEN, LAYERS, logitView } from './network.ts';
 
@@ -30,8 +32,14 @@ export interface TrainOptions {
   validationFraction?: number;
   batchSize?: number;
   learningRate?: number;
-  /** Epochs without a better validation PR-AUC before stopping. Default 6. */
+  /** Epochs without a better validation PR-AUC before stopping. Default 15. */
   patience?: number;
+  /** The learning rate is halved every this many epochs (0: constant). Default 6. */
+  halveEvery?: number;
+  /** 'none' (default): plain log-loss; 'balanced': each class carries half the weight. */
+  classWeights?: 'none' | 'balanced';
+  /** Quantile bins of the piecewise-linear encoding of continuous features (0: no encoding). Default 16. */
+  encodingBins?: number;
   hidden?: readonly [number, number];
   /** L2 penalty on the kernels. Default 1e-5. */
   l2?: number;
@@ -55,6 +63,8 @@ export interface TrainResult {
   model: TfRiskModel;
   history: EpochLog[];
   bestEpoch: number;
+  /** The validation rows (indices into `reports`) and the final model's scores on them. */
+  validation: { indices: number[]; scores: Float32Array };
 }
 
 const isPositive = (l: LabelLike) => (typeof l === 'object' ? l.positive : Boolean(l));
@@ -68,33 +78,34 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const seed = opts.seed ?? 1;
   const epochs = opts.epochs ?? 60;
   const batchSize = opts.batchSize ?? 256;
-  const patience = opts.patience ?? 6;
+  const patience = opts.patience ?? 15;
+  const halveEvery = opts.halveEvery ?? 6;
+  const learningRate = opts.learningRate ?? 3e-3;
+  const classWeights = opts.classWeights ?? 'none';
+  const bins = opts.encodingBins ?? 16;
   const l2 = opts.l2 ?? 1e-5;
   const hidden = opts.hidden ?? DEFAULT_HIDDEN;
   const started = Date.now();
   const backend = await initBackend(opts.logger ? { logger: opts.logger } : {});
 
-  const d = FEATURE_COUNT;
-  const x = extractBatch(reports);
+  const raw = extractBatch(reports);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) y[i] = isPositive(opts.labels[i]!) ? 1 : 0;
 
-  // Split by consignment so a MANIFEST and its DECLARATION land on the same side.
   const rng = new Rng(seed ^ 0x7472616e);
-  const ids = [...new Set(reports.map((r) => r.consignment.consignmentId))].sort();
-  const valIds = new Set(
-    rng.shuffle(ids).slice(0, Math.round(ids.length * (opts.validationFraction ?? 0.15))),
-  );
-  const trainIdx: number[] = [];
-  const valIdx: number[] = [];
-  for (let i = 0; i < n; i++) (valIds.has(reports[i]!.consignment.consignmentId) ? valIdx : trainIdx).push(i);
+  const { trainIdx, valIdx } = splitWith(rng, reports, opts.validationFraction ?? 0.15);
   const trainPos = trainIdx.reduce((s, i) => s + y[i]!, 0);
   if (trainPos === 0 || trainPos === trainIdx.length)
     throw new RangeError('training split needs both classes');
 
   // Balanced class weights: each class carries half of the total weight.
-  const wPos = trainIdx.length / (2 * trainPos);
-  const wNeg = trainIdx.length / (2 * (trainIdx.length - trainPos));
+  const balanced = classWeights === 'balanced';
+  const wPos = balanced ? trainIdx.length / (2 * trainPos) : 1;
+  const wNeg = balanced ? trainIdx.length / (2 * (trainIdx.length - trainPos)) : 1;
+
+  const encoding = bins > 0 ? fitEncoding(raw, FEATURE_COUNT, trainIdx, bins) : null;
+  const d = encodedWidth(encoding, FEATURE_COUNT);
+  const x = encode(encoding, raw, n, FEATURE_COUNT);
   const weight = (i: number) => (y[i] ? wPos : wNeg) * (opts.sampleWeights ? opts.sampleWeights[i]! : 1);
 
   // Standardisation statistics from the training rows only.
@@ -114,7 +125,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const kernelVars = [LAYERS.hidden1, LAYERS.hidden2, LAYERS.logit].map((name) =>
     net.getLayer(name).trainableWeights[0]!.read(),
   );
-  const optimizer = tf.train.adam(opts.learningRate ?? 1e-3);
+  const optimizer = tf.train.adam(learningRate);
 
   const valX = gather(z, valIdx, d);
   const valY = valIdx.map((i) => y[i]!);
@@ -159,6 +170,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       batches++;
     }
 
+    if (halveEvery > 0 && epoch % halveEvery === 0)
+      (optimizer as unknown as { learningRate: number }).learningRate /= 2;
     const valScores = predictScores(net, valX, valIdx.length, d);
     const log: EpochLog = {
       epoch,
@@ -186,7 +199,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   }
 
   // Class weighting shifts the logit by log(wPos / wNeg); undo it so scores estimate the real rate.
-  const logitShift = -Math.log(wPos / wNeg);
+  const logitShift = balanced ? -Math.log(wPos / wNeg) : 0;
   const logitLayer = net.getLayer(LAYERS.logit);
   const [kernel, bias] = logitLayer.getWeights() as [tf.Tensor, tf.Tensor];
   const shifted = bias.add(logitShift);
@@ -198,13 +211,14 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const model = await createRiskModel(net, {
     createdAt,
     architecture: { layers: [d, hidden[0], hidden[1], 1], activations: ['relu', 'relu', 'sigmoid'] },
+    encoding,
     normalisation: { means: Array.from(means), stds: Array.from(stds) },
-    calibration: {
-      method: 'prior correction for class weights (logit bias shifted by -log(wPos/wNeg))',
-      logitShift,
-    },
+    calibration: balanced
+      ? { method: 'prior correction for class weights (logit bias shifted by -log(wPos/wNeg))', logitShift }
+      : { method: 'none needed: unweighted log-loss estimates the training base rate', logitShift },
     contributions: {
-      method: 'gradient x input on standardised features (exact logit decomposition for the ReLU network)',
+      method:
+        'gradient x input on the standardised network inputs, encoded columns summed per feature (exact logit decomposition for the ReLU network)',
       units: 'log-odds',
       baseline: 'training mean of each feature',
       topK: 5,
@@ -225,7 +239,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       epochsRun: history.length,
       bestEpoch: best.epoch,
       batchSize,
-      learningRate: opts.learningRate ?? 1e-3,
+      learningRate,
+      halveEvery,
+      patience,
       l2,
       classWeights: { positive: wPos, negative: wNeg },
       sampleWeights: opts.sampleWeights !== undefined,
@@ -234,7 +250,34 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     metrics: null,
     backend,
   });
-  return { model, history, bestEpoch: best.epoch };
+  return {
+    model,
+    history,
+    bestEpoch: best.epoch,
+    validation: { indices: valIdx, scores: predictScores(net, valX, valIdx.length, d) },
+  };
+}
+
+/**
+ * The training/validation split of trainModel for these reports and seed: by consignment, so a MANIFEST
+ * and its DECLARATION land on the same side. `evaluate --baseline` gives the baseline the same split.
+ */
+export function validationSplit(
+  reports: readonly Report[],
+  seed: number,
+  fraction = 0.15,
+): { trainIdx: number[]; valIdx: number[] } {
+  return splitWith(new Rng(seed ^ 0x7472616e), reports, fraction);
+}
+
+function splitWith(rng: Rng, reports: readonly Report[], fraction: number) {
+  const ids = [...new Set(reports.map((r) => r.consignment.consignmentId))].sort();
+  const valIds = new Set(rng.shuffle(ids).slice(0, Math.round(ids.length * fraction)));
+  const trainIdx: number[] = [];
+  const valIdx: number[] = [];
+  for (let i = 0; i < reports.length; i++)
+    (valIds.has(reports[i]!.consignment.consignmentId) ? valIdx : trainIdx).push(i);
+  return { trainIdx, valIdx };
 }
 
 function gather(z: Float32Array, idx: readonly number[], d: number): Float32Array {
