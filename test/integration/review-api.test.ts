@@ -271,6 +271,38 @@ describe('roles', () => {
     expect((await call(officer, 'POST', url, { assignee: '' })).statusCode).toBe(200);
   });
 
+  it('assignment is per consignment: taking one document takes its manifest, declaration and amendments', async () => {
+    const officer = await as('cbsa.officer');
+    const supervisor = await as('cbsa.supervisor');
+    const manifest = `/api/cases/${DEMO_IDS.redCaManifest}`;
+    const declaration = `/api/cases/${DEMO_IDS.redCaDeclaration}`;
+    const took = await call(supervisor, 'POST', `${manifest}/assign`, { assignee: 'cbsa.supervisor' });
+    expect(took.statusCode, took.body).toBe(200);
+    expect(new Set(took.json().covered)).toEqual(
+      new Set([DEMO_IDS.redCaManifest, DEMO_IDS.redCaDeclaration]),
+    );
+    expect((await call(officer, 'GET', declaration)).json().assignee).toBe('cbsa.supervisor');
+    // The other document is held too: an officer cannot take the consignment through it.
+    const grab = await call(officer, 'POST', `${declaration}/assign`, {});
+    expect(grab.statusCode).toBe(403);
+    expect(grab.json().error.message).toContain('cbsa.supervisor');
+    const mine = await call(supervisor, 'GET', '/api/queue?assignee=me');
+    const entries = mine
+      .json()
+      .items.filter((i: { consignmentId: string }) => i.consignmentId === 'EXP7781203344');
+    expect(entries).toHaveLength(1);
+    // Every covered document has its audit entry.
+    for (const id of [DEMO_IDS.redCaManifest, DEMO_IDS.redCaDeclaration]) {
+      const rows = await queryRows<{ n: string }>(
+        db.client,
+        `SELECT count() AS n FROM ${db.database}.audit_log WHERE caseId = '${id}' AND action = 'case.assign'`,
+      );
+      expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+    }
+    expect((await call(supervisor, 'POST', `${declaration}/assign`, { assignee: '' })).statusCode).toBe(200);
+    expect((await call(officer, 'GET', manifest)).json().assignee).toBe('');
+  });
+
   it('an admin manages only their own agency', async () => {
     const admin = await as('admin');
     const list = await call(admin, 'GET', '/api/users');
