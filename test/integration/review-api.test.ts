@@ -614,6 +614,18 @@ describe('actions', () => {
     expect(view.goods[1].hsMatched).toBe(true);
     expect(view.topFeatures[0].feature).toBe('controlled_cas_present');
     expect(view.otherDocument.messageId).toBe(DEMO_IDS.redCaDeclaration);
+    // A case is a consignment: the view lists all its documents, oldest filing first, each with its
+    // state (the disposition above covered both).
+    expect(
+      view.documents.map((d: { messageId: string; documentType: string; disposition: string }) => [
+        d.messageId,
+        d.documentType,
+        d.disposition,
+      ]),
+    ).toEqual([
+      [DEMO_IDS.redCaManifest, 'MANIFEST', 'SEIZED'],
+      [DEMO_IDS.redCaDeclaration, 'DECLARATION', 'SEIZED'],
+    ]);
     const fields = view.otherDocument.differences.map((d: { field: string }) => d.field);
     expect(fields).toEqual(
       expect.arrayContaining(['Line 1 description', 'Line 1 quantity', 'Consignee phone']),

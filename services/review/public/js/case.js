@@ -335,6 +335,38 @@ export async function mount(main, ctx, { id }) {
       : h('li', {}, h('span'), h('span.muted', {}, 'No rule fired; the model alone scored this case.')),
   );
 
+  // A case is a consignment: all its documents in filing order, this one marked, each with its state.
+  const docs = view.documents ?? [];
+  const documentsSection =
+    docs.length > 1
+      ? section(
+          `Consignment ${view.consignmentId}: ${docs.length} documents`,
+          h(
+            'ol.docs',
+            { id: 'consignment-documents' },
+            docs.map((d) =>
+              h(
+                'li.doc',
+                { dataset: { doc: d.messageId } },
+                d.messageId === view.messageId
+                  ? h('b', {}, `${d.documentType.toLowerCase()} (this one)`)
+                  : h(
+                      'a',
+                      { href: `#/case/${encodeURIComponent(d.messageId)}` },
+                      d.documentType.toLowerCase(),
+                    ),
+                ' ',
+                lane(d.lane),
+                ` risk ${fmtScore(d.riskScore)} · filed ${fmtTime(d.filedAt)} `,
+                d.disposition
+                  ? h(`span.chip.state.${d.disposition}`, {}, dispositionLabel(d.disposition))
+                  : h('span.muted', {}, 'open'),
+              ),
+            ),
+          ),
+        )
+      : null;
+
   const other = view.otherDocument;
   const otherSection = other
     ? section(
@@ -479,6 +511,7 @@ export async function mount(main, ctx, { id }) {
             field('Containers', (c.containers ?? []).join(', ')),
           ),
         ),
+        documentsSection,
         otherSection,
       ),
       h(
