@@ -660,6 +660,12 @@ describe('actions', () => {
     expect(dash.json().drift).toBeNull();
     expect(dash.body).not.toMatch(/Dhillon|Hubei/);
     expect(dash.json().charts.perDay).toMatch(/^<svg /);
+    // The one seizure covered a consignment of two documents (RED manifest, YELLOW declaration): it
+    // counts once, in the lane of the consignment's queue entry.
+    const seized = Object.fromEntries(
+      dash.json().lanes.map((l: { key: string; seized: number }) => [l.key, l.seized]),
+    );
+    expect(seized).toEqual({ RED: 1, YELLOW: 0, GREEN: 0 });
     // Lane shares come with what the lane policy expects of them.
     const policy = loadLanePolicy();
     expect(dash.json().lanes.find((l: { key: string }) => l.key === 'RED').expected).toBe(
