@@ -7,7 +7,7 @@
 import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
 import type { StoredAuditEntry } from '../audit/audit-log.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
-import { fillReportBodies } from '../storage/reports.ts';
+import { fillReportBodies, readReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { consignmentDocuments } from './consignment.ts';
 import { withDrawings } from './molecule.ts';
@@ -86,6 +86,8 @@ export interface CaseView {
   otherDocument: OtherDocument | null;
   /** Every document of the consignment the agency may read, oldest filing first (this one included). */
   documents: CaseDocument[];
+  /** An amendment: the earlier version of the same document kind and what changed since it. */
+  previousVersion: OtherDocument | null;
   assignee: string;
   disposition: string;
   dispositions: DispositionRecord[];
@@ -383,6 +385,27 @@ export async function buildCaseView(
       own: true,
     });
   documents.sort((a, b) => a.filedAt.localeCompare(b.filedAt));
+  // An amendment is compared with the version it replaced: the same kind, filed just before it.
+  const at = docs.findIndex((d) => d.messageId === row.messageId);
+  const earlier = docs
+    .slice(0, Math.max(at, 0))
+    .filter((d) => d.documentType === row.documentType)
+    .at(-1);
+  const earlierBody =
+    earlier === undefined
+      ? undefined
+      : (await readReportBodies(client, database, [earlier])).get(earlier.messageId);
+  const previousVersion: OtherDocument | null =
+    earlier === undefined || earlierBody === undefined
+      ? null
+      : {
+          messageId: earlier.messageId,
+          documentType: earlier.documentType,
+          lane: earlier.lane,
+          riskScore: earlier.riskScore,
+          filedAt: earlier.filedAt,
+          ...compareDocuments(report, parseJson(earlierBody)),
+        };
   const other = others[0];
   const state = states.get(row.messageId);
   return {
@@ -419,6 +442,7 @@ export async function buildCaseView(
             ...compareDocuments(report, parseJson(other.report)),
           },
     documents,
+    previousVersion,
     assignee: state?.assignee ?? '',
     disposition: state?.disposition ?? '',
     dispositions: dispositions.map((d) => ({ ...d, seizedQuantity: Number(d.seizedQuantity) })),

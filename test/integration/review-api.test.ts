@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, reviewConfigSchema } from '../../services/common/config.ts';
 import { ROLE_PERMISSIONS, type Role } from '../../services/review/access.ts';
 import { buildReviewApp } from '../../services/review/app.ts';
-import { DEMO_IDS } from '../../services/review/demo-cases.ts';
+import { DEMO_IDS, demoCases } from '../../services/review/demo-cases.ts';
 import { seedReviewDemo } from '../../services/review/seed.ts';
-import { syntheticRows } from '../../services/review/synthetic.ts';
+import { caseRow, syntheticRows } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
 import { loadLanePolicy } from '../../services/scoring/lane-policy.ts';
 import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
@@ -684,6 +684,33 @@ describe('actions', () => {
     ]);
     const some = (await call(officer, 'GET', `/api/queue/new?since=${first.newestScoredAtMs}`)).json();
     expect(some.count).toBeGreaterThan(0);
+  });
+
+  it('an amendment lists under its consignment and shows what changed since the version it replaced', async () => {
+    const original = demoCases(now).find((c) => c.decision.messageId === DEMO_IDS.redCaDeclaration)!;
+    const amended = structuredClone(original);
+    const amendmentId = '7f9c2ba4-1111-4aaa-8aaa-0000000000a1';
+    const filedAt = new Date(Date.parse(original.report.filedAt) + 3_600_000).toISOString();
+    amended.report.messageId = amendmentId;
+    amended.report.filedAt = filedAt;
+    amended.report.consignment.goods[0]!.description = 'Chemical reagent';
+    amended.decision.messageId = amendmentId;
+    await insertCaseRows(db.client, db.database, [caseRow(amended)]);
+    const officer = await as('cbsa.officer');
+    const view = (await call(officer, 'GET', `/api/cases/${amendmentId}`)).json();
+    expect(view.documents.map((d: { messageId: string }) => d.messageId)).toEqual([
+      DEMO_IDS.redCaManifest,
+      DEMO_IDS.redCaDeclaration,
+      amendmentId,
+    ]);
+    expect(view.previousVersion.messageId).toBe(DEMO_IDS.redCaDeclaration);
+    expect(view.previousVersion.differences).toEqual([
+      expect.objectContaining({ field: 'Line 1 description', here: 'Chemical reagent' }),
+    ]);
+    // The original declaration has no earlier version of its kind.
+    expect(
+      (await call(officer, 'GET', `/api/cases/${DEMO_IDS.redCaDeclaration}`)).json().previousVersion,
+    ).toBeNull();
   });
 
   it('the audit chain of everything above verifies', async () => {

@@ -367,6 +367,43 @@ export async function mount(main, ctx, { id }) {
         )
       : null;
 
+  // An amendment: what changed since the version it replaced.
+  const prev = view.previousVersion;
+  const previousSection = prev
+    ? section(
+        `Changes since the previous ${prev.documentType.toLowerCase()}`,
+        h(
+          'p',
+          {},
+          h('a', { href: `#/case/${encodeURIComponent(prev.messageId)}` }, 'Open the previous version'),
+          ' · ',
+          lane(prev.lane),
+          ` risk ${fmtScore(prev.riskScore)} · filed ${fmtTime(prev.filedAt)} · `,
+          h('b', {}, `${prev.differences.length} of ${prev.compared} fields changed`),
+        ),
+        prev.differences.length
+          ? h(
+              'table.plain',
+              { id: 'amendment-changes' },
+              h('thead', {}, h('tr', {}, h('th', {}, 'Field'), h('th', {}, 'Now'), h('th', {}, 'Before'))),
+              h(
+                'tbody',
+                {},
+                prev.differences.map((d) =>
+                  h(
+                    'tr.differs',
+                    {},
+                    h('td', {}, d.field),
+                    h('td', {}, d.here || '–'),
+                    h('td', {}, d.there || '–'),
+                  ),
+                ),
+              ),
+            )
+          : null,
+      )
+    : null;
+
   const other = view.otherDocument;
   const otherSection = other
     ? section(
@@ -512,6 +549,7 @@ export async function mount(main, ctx, { id }) {
           ),
         ),
         documentsSection,
+        previousSection,
         otherSection,
       ),
       h(
