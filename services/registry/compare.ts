@@ -1,6 +1,8 @@
 // Champion vs challenger from what the challenger did in shadow: agreement, lane changes, score correlation
 // and, where officers' labels exist, precision and recall of each. Reads `shadow_scores`, `decisions` and
-// (when migrated) `labels`; writes nothing. Guarantees: every report counts once (FINAL on both tables).
+// (when migrated) `labels`; writes nothing. Guarantees: every report counts once (FINAL on both tables);
+// against labels every consignment counts once (a case is a consignment: labelled if any of its
+// documents is, positive if any is, flagged by a model if it flagged any of them).
 
 import { loadLanePolicy } from '../scoring/lane-policy.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
@@ -12,17 +14,20 @@ export interface CompareReport {
   challenger: string;
   champions: string[];
   reports: number;
+  /** Consignments among those reports (a consignment's manifest, declaration and amendments count once). */
+  consignments: number;
   agreement: number | null;
   laneChanges: { from: string; to: string; reports: number }[];
   scoreCorrelation: number | null;
   riskScoreCorrelation: number | null;
   flagRate: { champion: number | null; challenger: number | null };
   labels: null | {
+    /** Labelled consignments. */
     labelled: number;
     positives: number;
     champion: { precision: number | null; recall: number | null; flagged: number };
     challenger: { precision: number | null; recall: number | null; flagged: number };
-    /** Labelled reports that were random quality-control selections: the unbiased slice. */
+    /** Labelled consignments with a random quality-control selections: the unbiased slice. */
     randomSelection: {
       labelled: number;
       positives: number;
@@ -63,13 +68,13 @@ export async function compareShadow(opts: {
   const shadow = identifier(`${database}.shadow_scores`);
   const decisions = identifier(`${database}.decisions`);
   const since = opts.since ?? new Date(0);
-  const base = sql`SELECT messageId, modelScore, riskScore, toString(lane) AS lane, championModelVersion,
+  const base = sql`SELECT messageId, if(consignmentId = '', messageId, consignmentId) AS caseKey, modelScore, riskScore, toString(lane) AS lane, championModelVersion,
       championModelScore, toString(championLane) AS championLane
     FROM ${shadow} FINAL WHERE modelVersion = ${challenger} AND scoredAt >= ${since}`;
 
   const [summary] = await queryRows<Record<string, string | number | null>>(
     client,
-    sql`SELECT count() AS n, countIf(lane = championLane) AS agree,
+    sql`SELECT count() AS n, uniqExact(caseKey) AS nConsignments, countIf(lane = championLane) AS agree,
           countIf(lane != 'GREEN') AS flagged, countIf(championLane != 'GREEN') AS championFlagged,
           corr(modelScore, championModelScore) AS scoreCorr,
           corr(riskScore, championRiskScore) AS riskCorr,
@@ -95,20 +100,26 @@ export async function compareShadow(opts: {
           toUInt8(ifNull(randomSelection, 0)) AS isRandom
         FROM ${l}
       ) AS l USING messageId`;
-    // On the random slice every lane is at least YELLOW by construction; compare the risk scores instead.
+    // One row per consignment. On the random slice every lane is at least YELLOW by construction;
+    // compare the risk scores instead.
+    // (Aliases differ from the columns: ClickHouse substitutes an alias wherever its name appears.)
+    const perConsignment = sql`SELECT caseKey, max(labelled) AS cLabelled, max(labelled * positive) AS cPositive,
+        max(labelled * isRandom) AS cRandom, max(championLane != 'GREEN') AS champFlag,
+        max(lane != 'GREEN') AS chalFlag, max(championRiskScore) AS champRisk, max(riskScore) AS chalRisk
+      FROM (${withLabels}) AS bl
+      ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) AS c USING messageId
+      GROUP BY caseKey`;
     const [r] = await queryRows<Record<string, string | number>>(
       client,
-      sql`SELECT sum(labelled) AS nLabelled, sum(labelled * positive) AS nPositives,
-            countIf(labelled = 1 AND championLane != 'GREEN') AS champFlagged,
-            countIf(labelled = 1 AND positive = 1 AND championLane != 'GREEN') AS champTp,
-            countIf(labelled = 1 AND lane != 'GREEN') AS chalFlagged,
-            countIf(labelled = 1 AND positive = 1 AND lane != 'GREEN') AS chalTp,
-            sum(labelled * isRandom) AS rsLabelled, sum(labelled * isRandom * positive) AS rsPositives,
-            countIf(labelled = 1 AND isRandom = 1 AND positive = 1 AND championRiskScore >= ${yellow}) AS rsChampTp,
-            countIf(labelled = 1 AND isRandom = 1 AND positive = 1 AND riskScore >= ${yellow}) AS rsChalTp
-          FROM (${withLabels}) AS bl
-          ANY LEFT JOIN (SELECT messageId, riskScore AS championRiskScore FROM ${decisions}) AS c USING messageId`
-        .text,
+      sql`SELECT sum(cLabelled) AS nLabelled, sum(cPositive) AS nPositives,
+            countIf(cLabelled = 1 AND champFlag = 1) AS champFlagged,
+            countIf(cPositive = 1 AND champFlag = 1) AS champTp,
+            countIf(cLabelled = 1 AND chalFlag = 1) AS chalFlagged,
+            countIf(cPositive = 1 AND chalFlag = 1) AS chalTp,
+            sum(cRandom) AS rsLabelled, sum(cRandom * cPositive) AS rsPositives,
+            countIf(cRandom = 1 AND cPositive = 1 AND champRisk >= ${yellow}) AS rsChampTp,
+            countIf(cRandom = 1 AND cPositive = 1 AND chalRisk >= ${yellow}) AS rsChalTp
+          FROM (${perConsignment})`.text,
     );
     const v = (k: string) => num(r?.[k] ?? 0);
     labels = {
@@ -137,6 +148,7 @@ export async function compareShadow(opts: {
     challenger,
     champions: (summary?.champions as unknown as string[] | undefined) ?? [],
     reports: n,
+    consignments: num(summary?.nConsignments ?? 0),
     agreement: n > 0 ? num(summary?.agree) / n : null,
     laneChanges: laneRows.map((r) => ({ from: r.fromLane, to: r.toLane, reports: Number(r.n) })),
     scoreCorrelation: orNull(num(summary?.scoreCorr)),
@@ -159,7 +171,7 @@ export function formatCompare(r: CompareReport): string {
   const lines = [
     `# Champion vs challenger ${r.challenger}`,
     '',
-    `champion(s): ${r.champions.join(', ') || 'n/a'}; reports scored in shadow: ${r.reports}`,
+    `champion(s): ${r.champions.join(', ') || 'n/a'}; reports scored in shadow: ${r.reports} (${r.consignments} consignments)`,
     '',
     '| measure | value |',
     '| --- | --- |',
@@ -178,7 +190,7 @@ export function formatCompare(r: CompareReport): string {
     const l = r.labels;
     lines.push(
       '',
-      `## Against officers' labels (${l.labelled} labelled, ${l.positives} positive)`,
+      `## Against officers' labels (${l.labelled} consignments labelled, ${l.positives} positive)`,
       '',
       '| model | flagged (labelled) | precision | recall |',
       '| --- | --- | --- | --- |',

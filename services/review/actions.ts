@@ -1,4 +1,4 @@
-// Officers' actions on a case: assign and record a disposition (for the whole consignment: every
+// Officers' actions on a case: assign and record a disposition, both for the whole consignment (every
 // document of it the agency owns). Writes: assignments, dispositions (append-only) and one audit
 // entry per action and document. Guarantees: the audit entry is stored before the
 // action, so no action exists without its entry (an action whose insert then fails gets a second
@@ -64,20 +64,51 @@ export function createCaseActions(ctx: ActionContext) {
     }
   }
 
-  const holderOf = async (messageId: string) =>
-    (await caseStates(ctx, [messageId])).get(messageId)?.assignee ?? '';
+  /** The case's document and every other document of its consignment the agency owns. */
+  async function consignmentOf(who: Principal, row: CaseRow) {
+    const docs =
+      (await consignmentDocuments(ctx.client, ctx.database, who.agency, [row.consignmentId]))
+        .get(row.consignmentId)
+        ?.filter((d) => d.own && d.messageId !== row.messageId) ?? [];
+    return [
+      {
+        messageId: row.messageId,
+        lane: row.lane,
+        riskScore: row.riskScore,
+        modelVersion: row.modelVersion,
+        rulesVersion: row.rulesVersion,
+        record: row.record,
+      },
+      ...docs,
+    ];
+  }
+
+  /** Who holds the consignment: the holder of any of its documents other than `me` first, else me or ''. */
+  async function holderOf(messageIds: readonly string[], me: string): Promise<string> {
+    const holders = [...(await caseStates(ctx, messageIds)).values()].map((s) => s.assignee);
+    return holders.find((h) => h !== '' && h !== me) ?? holders.find((h) => h !== '') ?? '';
+  }
 
   return {
-    /** Assigns (or, with '', unassigns). Officers assign only themselves; supervisors anyone of their agency. */
-    async assign(who: Principal, row: CaseRow, requested: string | undefined): Promise<{ assignee: string }> {
+    /**
+     * Assigns (or, with '', unassigns) the consignment: every document of it the agency owns, one
+     * audit entry each. Officers assign only themselves; supervisors anyone of their agency.
+     */
+    async assign(
+      who: Principal,
+      row: CaseRow,
+      requested: string | undefined,
+    ): Promise<{ assignee: string; covered: string[] }> {
       const assignee = requested ?? who.username;
       const supervisor = can(who, 'case.assign.others');
       if (assignee !== '' && assignee !== who.username && !supervisor) {
         throw new ActionRefused(403, 'only a supervisor assigns cases to others');
       }
+      const covered = await consignmentOf(who, row);
+      const ids = covered.map((d) => d.messageId);
       if (!supervisor) {
         // An officer takes an unassigned case or hands back their own, never one another holds.
-        const current = await holderOf(row.messageId);
+        const current = await holderOf(ids, who.username);
         if (current !== '' && current !== who.username) {
           throw new ActionRefused(
             403,
@@ -97,20 +128,31 @@ export function createCaseActions(ctx: ActionContext) {
         }
       }
       const ms = nextMs();
-      await audited(who, 'case.assign', row.messageId, { assignee }, () =>
-        insertRows(ctx.client, `${ctx.database}.assignments`, [
-          {
+      const details = { assignee, consignmentId: row.consignmentId, covers: ids };
+      for (const id of ids.slice(1))
+        await ctx.audit.append({
+          actor: who.username,
+          agency: who.agency,
+          action: 'case.assign',
+          caseId: id,
+          details,
+        });
+      await audited(who, 'case.assign', row.messageId, details, () =>
+        insertRows(
+          ctx.client,
+          `${ctx.database}.assignments`,
+          ids.map((messageId) => ({
             assignmentId: randomToken(),
-            messageId: row.messageId,
+            messageId,
             assignee,
             assigneeAgency: who.agency,
             assignedBy: who.username,
             assignedAt: formatDateTime(new Date(ms)),
             assignedAtMs: ms,
-          },
-        ]),
+          })),
+        ),
       );
-      return { assignee };
+      return { assignee, covered: ids };
     },
 
     /**
@@ -122,8 +164,12 @@ export function createCaseActions(ctx: ActionContext) {
       row: CaseRow,
       body: DispositionBody,
     ): Promise<{ disposition: string; covered: string[] }> {
+      const covered = await consignmentOf(who, row);
       if (!can(who, 'case.assign.others')) {
-        const current = await holderOf(row.messageId);
+        const current = await holderOf(
+          covered.map((d) => d.messageId),
+          who.username,
+        );
         if (current !== '' && current !== who.username) {
           throw new ActionRefused(
             403,
@@ -131,21 +177,6 @@ export function createCaseActions(ctx: ActionContext) {
           );
         }
       }
-      const docs =
-        (await consignmentDocuments(ctx.client, ctx.database, who.agency, [row.consignmentId]))
-          .get(row.consignmentId)
-          ?.filter((d) => d.own && d.messageId !== row.messageId) ?? [];
-      const covered = [
-        {
-          messageId: row.messageId,
-          lane: row.lane,
-          riskScore: row.riskScore,
-          modelVersion: row.modelVersion,
-          rulesVersion: row.rulesVersion,
-          record: row.record,
-        },
-        ...docs,
-      ];
       const ms = nextMs();
       const details = (lane: string) => ({
         disposition: body.disposition,

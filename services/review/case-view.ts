@@ -1,13 +1,15 @@
 // One case as an officer sees it: report fields, goods lines with matched substances marked, rule
-// hits, model score and contributions, watchlist hits, the consignment's other document with its
-// differences, current state and history. Reads: decisions, dispositions, assignments, audit_log.
+// hits, model score and contributions, watchlist hits, every document of its consignment (a case is a
+// consignment) with its state, the other document with its differences, current state and history.
+// Reads: decisions, reports, dispositions, assignments, audit_log.
 // Guarantees: the access decision is made in the same query that reads the case, with the same
 // condition as the queue's (visibility.ts); a case shared by a partner is never built from here.
 import type { Decision, Lane, RuleHit, SubstanceMatch } from '../../schemas/decision.ts';
 import type { StoredAuditEntry } from '../audit/audit-log.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
-import { fillReportBodies } from '../storage/reports.ts';
+import { fillReportBodies, readReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
+import { consignmentDocuments } from './consignment.ts';
 import { withDrawings } from './molecule.ts';
 import { caseStates, decisionsByKey } from './queue.ts';
 import { type Agency, visibleTo } from './visibility.ts';
@@ -82,10 +84,26 @@ export interface CaseView {
   /** How much of the report was screened (CONTRACT.md §2); records before the field existed are COMPLETE. */
   screening: string;
   otherDocument: OtherDocument | null;
+  /** Every document of the consignment the agency may read, oldest filing first (this one included). */
+  documents: CaseDocument[];
+  /** An amendment: the earlier version of the same document kind and what changed since it. */
+  previousVersion: OtherDocument | null;
   assignee: string;
   disposition: string;
   dispositions: DispositionRecord[];
   history: StoredAuditEntry[];
+}
+
+export interface CaseDocument {
+  messageId: string;
+  documentType: string;
+  filedAt: string;
+  lane: Lane;
+  riskScore: number;
+  screening: string;
+  disposition: string;
+  /** The agency's own document (a partner's shared one is read-only). */
+  own: boolean;
 }
 
 /** `hidden`: the id exists but the rule does not admit it (audited; answered like `missing`). */
@@ -313,7 +331,7 @@ export async function buildCaseView(
   decision.topFeatures ??= [];
   const decisions = identifier(`${database}.decisions`);
   const dispositionsTable = identifier(`${database}.dispositions`);
-  const [others, dispositions, states] = await Promise.all([
+  const [others, dispositions, states, docs] = await Promise.all([
     // The other document: found on narrow columns, then read (with its large report) by key.
     queryRows<{ messageId: string }>(
       client,
@@ -336,7 +354,58 @@ export async function buildCaseView(
         FROM ${dispositionsTable} WHERE messageId = ${row.messageId} ORDER BY decidedAtMs`.text,
     ),
     caseStates({ client, database }, [row.messageId]),
+    consignmentDocuments(client, database, agency, [row.consignmentId]).then(
+      (m) => m.get(row.consignmentId) ?? [],
+    ),
   ]);
+  const docStates = await caseStates(
+    { client, database },
+    docs.map((d) => d.messageId),
+  );
+  const documents: CaseDocument[] = docs.map((d) => ({
+    messageId: d.messageId,
+    documentType: d.documentType,
+    filedAt: d.filedAt,
+    lane: d.lane,
+    riskScore: d.riskScore,
+    screening: d.screening,
+    disposition: docStates.get(d.messageId)?.disposition ?? '',
+    own: d.own,
+  }));
+  // An UNSCREENED case has no stored report, so is not listed by consignmentDocuments: add it.
+  if (!documents.some((d) => d.messageId === row.messageId))
+    documents.push({
+      messageId: row.messageId,
+      documentType: row.documentType,
+      filedAt: row.filedAt,
+      lane: row.lane,
+      riskScore: row.riskScore,
+      screening: decision.screening ?? 'COMPLETE',
+      disposition: states.get(row.messageId)?.disposition ?? '',
+      own: true,
+    });
+  documents.sort((a, b) => a.filedAt.localeCompare(b.filedAt));
+  // An amendment is compared with the version it replaced: the same kind, filed just before it.
+  const at = docs.findIndex((d) => d.messageId === row.messageId);
+  const earlier = docs
+    .slice(0, Math.max(at, 0))
+    .filter((d) => d.documentType === row.documentType)
+    .at(-1);
+  const earlierBody =
+    earlier === undefined
+      ? undefined
+      : (await readReportBodies(client, database, [earlier])).get(earlier.messageId);
+  const previousVersion: OtherDocument | null =
+    earlier === undefined || earlierBody === undefined
+      ? null
+      : {
+          messageId: earlier.messageId,
+          documentType: earlier.documentType,
+          lane: earlier.lane,
+          riskScore: earlier.riskScore,
+          filedAt: earlier.filedAt,
+          ...compareDocuments(report, parseJson(earlierBody)),
+        };
   const other = others[0];
   const state = states.get(row.messageId);
   return {
@@ -372,6 +441,8 @@ export async function buildCaseView(
             filedAt: other.filedAt,
             ...compareDocuments(report, parseJson(other.report)),
           },
+    documents,
+    previousVersion,
     assignee: state?.assignee ?? '',
     disposition: state?.disposition ?? '',
     dispositions: dispositions.map((d) => ({ ...d, seizedQuantity: Number(d.seizedQuantity) })),

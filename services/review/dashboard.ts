@@ -1,7 +1,8 @@
 // Dashboard figures for an agency over the last N days: flagged per day, per lane and per port; hit
 // and seizure rates per rule and per lane; the model-drift status from whoever supplies it.
 // Reads: decisions, dispositions, case_shares. Writes nothing. Guarantees: the same visibility rule
-// as the queue (own jurisdiction + active shares); rates say how many cases they rest on.
+// as the queue (own jurisdiction + active shares); rates say how many cases they rest on; decided and
+// seized count consignments (each once), volumes and hit rates count scored reports.
 import type { LanePolicy } from '../scoring/lane-policy.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { identifier, sql } from '../storage/sql.ts';
@@ -72,6 +73,8 @@ export async function buildDashboard(opts: {
   const decisions = identifier(`${database}.decisions`);
   const scope = sql`${visibleTo(database, agency)} AND scoredAt >= ${start}`;
   const latest = currentDispositions(database);
+  // Seizure rates count consignments (a disposition covers all documents of one); volumes count reports.
+  const caseKey = sql`if(consignmentId = '', messageId, consignmentId)`;
   const num = (v: string | number) => Number(v);
 
   const [perDayRows, perLaneRows, perPortRows, ruleRows, laneRows, drift] = await Promise.all([
@@ -92,19 +95,25 @@ export async function buildDashboard(opts: {
     ),
     queryRows<{ rule: string; hits: string; decided: string; seized: string }>(
       client,
-      sql`SELECT rule, count() AS hits, countIf(currentDisposition NOT IN ('', 'REFERRED')) AS decided,
-          countIf(currentDisposition = 'SEIZED') AS seized
-        FROM (SELECT messageId, arrayDistinct(ruleHits.ruleId) AS rules FROM ${decisions} WHERE ${scope}) AS d
+      sql`SELECT rule, count() AS hits, uniqExactIf(caseKey, currentDisposition NOT IN ('', 'REFERRED')) AS decided,
+          uniqExactIf(caseKey, currentDisposition = 'SEIZED') AS seized
+        FROM (SELECT messageId, ${caseKey} AS caseKey, arrayDistinct(ruleHits.ruleId) AS rules
+          FROM ${decisions} WHERE ${scope}) AS d
         ARRAY JOIN rules AS rule
         ANY LEFT JOIN ${latest} AS latest USING messageId
         GROUP BY rule ORDER BY hits DESC, rule LIMIT 25`.text,
     ),
     queryRows<{ lane: string; n: string; decided: string; seized: string }>(
       client,
-      sql`SELECT toString(lane) AS lane, count() AS n, countIf(currentDisposition NOT IN ('', 'REFERRED')) AS decided,
-          countIf(currentDisposition = 'SEIZED') AS seized
-        FROM (SELECT messageId, lane FROM ${decisions} WHERE ${scope}) AS d
-        ANY LEFT JOIN ${latest} AS latest USING messageId
+      // A consignment counts once, in the lane of its highest-risk document (its queue entry).
+      sql`SELECT cLane AS lane, count() AS n, sum(cDecided) AS decided, sum(cSeized) AS seized
+        FROM (
+          SELECT caseKey, argMax(toString(lane), riskScore) AS cLane,
+            max(currentDisposition NOT IN ('', 'REFERRED')) AS cDecided, max(currentDisposition = 'SEIZED') AS cSeized
+          FROM (SELECT messageId, ${caseKey} AS caseKey, lane, riskScore FROM ${decisions} WHERE ${scope}) AS d
+          ANY LEFT JOIN ${latest} AS latest USING messageId
+          GROUP BY caseKey
+        )
         GROUP BY lane`.text,
     ),
     opts.drift(agency).catch(() => null),
@@ -142,7 +151,7 @@ export async function buildDashboard(opts: {
   };
   const lanes: RateRow[] = ['RED', 'YELLOW', 'GREEN'].map((lane) => {
     const r = laneRows.find((x) => x.lane === lane);
-    const cases = num(r?.n ?? 0);
+    const cases = laneCount(lane);
     return {
       ...(expectedShare === undefined ? {} : { expected: expectedShare[lane]! }),
       key: lane,

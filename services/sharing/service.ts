@@ -169,18 +169,33 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     return tlp;
   }
 
-  async function redactedCases(ids: readonly string[], a: Agreement): Promise<Map<string, RedactedCase>> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) throw new SharingError('CASE_NOT_FOUND', 'no case given');
-    const cases = await store.loadCases(unique);
-    const missing = unique.filter((id) => !cases.has(id));
+  /**
+   * The given cases and the other documents of their consignments (a case is a consignment: its
+   * manifest, declaration and amendments leave together), redacted. Only a given id may be missing.
+   */
+  async function redactedCases(
+    ids: readonly string[],
+    a: Agreement,
+    withSiblings = true,
+  ): Promise<{ cases: Map<string, RedactedCase>; siblings: Set<string> }> {
+    const requested = [...new Set(ids)];
+    if (requested.length === 0) throw new SharingError('CASE_NOT_FOUND', 'no case given');
+    const siblings = new Set(withSiblings ? await store.consignmentSiblings(requested) : []);
+    const all = [...requested, ...siblings];
+    const cases = await store.loadCases(all);
+    const missing = requested.filter((id) => !cases.has(id));
     // A case outside the agency's rule reads as missing: the answer must not reveal that it exists.
     if (missing.length > 0)
       throw new SharingError('CASE_NOT_FOUND', `${me} has no case ${missing.join(', ')}`);
     const secret = opts.agreements.secretFor(a.id);
-    return new Map(
-      unique.map((id) => [id, redactDecision(cases.get(id)!.report, cases.get(id)!.decision, a, secret)]),
-    );
+    return {
+      cases: new Map(
+        all
+          .filter((id) => cases.has(id))
+          .map((id) => [id, redactDecision(cases.get(id)!.report, cases.get(id)!.decision, a, secret)]),
+      ),
+      siblings,
+    };
   }
 
   function casePackage(
@@ -247,7 +262,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       const tlp = chooseTlp(a, o.tlp);
       let redacted: Map<string, RedactedCase>;
       try {
-        redacted = await redactedCases(messageIds, a);
+        redacted = (await redactedCases(messageIds, a)).cases;
       } catch (err) {
         await opts.audit.append({
           actor: o.actor,
@@ -293,11 +308,13 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
     async share(messageIds, partner, o) {
       const a = agreementWith(partner);
       const tlp = chooseTlp(a, o.tlp);
-      const redacted = await redactedCases(messageIds, a);
+      const { cases: redacted, siblings } = await redactedCases(messageIds, a);
       const plans: Array<{ messageId: string; r: RedactedCase; version: number }> = [];
       for (const [messageId, r] of redacted) {
         const shareId = shareIdFor(me, partner, messageId);
         const prev = await store.outgoing(shareId);
+        // Another document of the consignment already shared stays as it is (update it on its own).
+        if (prev !== undefined && siblings.has(messageId)) continue;
         if (prev?.kind === 'REVOKE')
           throw new SharingError('SHARE_REVOKED', `share ${shareId} of ${messageId} was revoked`);
         if (prev !== undefined) {
@@ -336,7 +353,7 @@ export function createSharingService(opts: SharingServiceOptions): SharingServic
       const { prev, firstSharedAt, ids } = await liveOutgoing(shareId);
       const a = agreementWith(prev.recipient);
       const tlp = chooseTlp(a, o.tlp, prev.tlp as Tlp);
-      const r = (await redactedCases([prev.messageId], a)).get(prev.messageId)!;
+      const r = (await redactedCases([prev.messageId], a, false)).cases.get(prev.messageId)!;
       const pkg = casePackage(
         'UPDATE',
         prev.messageId,

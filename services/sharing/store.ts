@@ -134,6 +134,8 @@ const iso = (s: string) => `${s.replace(' ', 'T')}Z`;
 export interface SharingStore {
   /** The decisions among `messageIds` that `agency` may read (visibility.ts); the rest are absent. */
   loadCases(messageIds: readonly string[]): Promise<Map<string, { report: Report; decision: Decision }>>;
+  /** The other readable, screened documents of these cases' consignments (a case is a consignment). */
+  consignmentSiblings(messageIds: readonly string[]): Promise<string[]>;
   outgoing(shareId: string): Promise<OutgoingState | undefined>;
   received(shareId: string): Promise<ReceivedCaseRow | undefined>;
   /** Whether this exact inbound package was already stored (a re-delivery). */
@@ -187,6 +189,20 @@ export function createSharingStore(client: ClickHouseClient, database: string, a
         });
       }
       return out;
+    },
+
+    async consignmentSiblings(messageIds) {
+      if (messageIds.length === 0) return [];
+      const d = t('decisions');
+      const rows = await queryRows<{ messageId: string }>(
+        client,
+        sql`SELECT messageId FROM ${d}
+          WHERE consignmentId IN (SELECT consignmentId FROM ${d} WHERE messageId IN (${inList(messageIds)}) AND consignmentId != '')
+            AND messageId NOT IN (${inList(messageIds)}) AND screening != 'UNSCREENED'
+            AND ${visibleTo(database, agency)}
+          ORDER BY filedAt, messageId`.text,
+      );
+      return rows.map((r) => r.messageId);
     },
 
     async outgoing(shareId) {

@@ -129,7 +129,11 @@ export function createTestAgency(o: {
 }
 
 /** A RED express parcel: NPP under HS 293337 as "Daily necessities", consignee a natural person. */
-export function redCase(messageId = 'e4d3c2b1-0a9f-4e8d-b7c6-a5f4e3d2c1b0'): {
+/** `consignmentId`: give each case of a test its own consignment (a share carries the whole consignment). */
+export function redCase(
+  messageId = 'e4d3c2b1-0a9f-4e8d-b7c6-a5f4e3d2c1b0',
+  consignmentId = 'EXP7781203344',
+): {
   report: Report;
   decision: Decision;
   rawJson: string;
@@ -141,7 +145,7 @@ export function redCase(messageId = 'e4d3c2b1-0a9f-4e8d-b7c6-a5f4e3d2c1b0'): {
     source: { system: 'CBSA-ACI', reportingCountry: 'CA' },
     filedAt: '2026-05-20T22:40:00Z',
     consignment: {
-      consignmentId: 'EXP7781203344',
+      consignmentId,
       masterId: 'EXPM000918273',
       mode: 'EXPRESS',
       carrier: { code: 'DHL', name: 'DHL Express' },
@@ -211,7 +215,7 @@ export function redCase(messageId = 'e4d3c2b1-0a9f-4e8d-b7c6-a5f4e3d2c1b0'): {
   const report = reportSchema.parse(input);
   const decision = decisionSchema.parse({
     messageId,
-    consignmentId: 'EXP7781203344',
+    consignmentId,
     documentType: 'MANIFEST',
     scoredAt: '2026-05-20T22:40:01.204Z',
     riskScore: 0.93,

@@ -188,7 +188,10 @@ describe('partner case sharing in Chromium', () => {
     await liaison.screenshot({ path: path.join(SHOTS, 'liaison-preview.png') });
     await liaison.screenshot({ path: path.join(SHOTS, 'liaison-preview-full.png'), fullPage: true });
 
-    expect(await liaison.locator('#share-confirm').textContent()).toBe('Share 1 case with CBIC');
+    // A case is a consignment: its declaration leaves with the manifest.
+    expect(await liaison.locator('#share-confirm').textContent()).toBe(
+      'Share 1 consignment (2 documents) with CBIC',
+    );
     await liaison.click('#share-confirm');
     await liaison.waitForSelector(`#shares-sent tr[data-id="${RED}"]`);
     const sentRow = liaison.locator(`#shares-sent tr[data-id="${RED}"]`);

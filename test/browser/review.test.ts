@@ -135,6 +135,12 @@ describe('officer review app in Chromium', () => {
     );
     expect(await page.locator('#differences').textContent()).toContain('Piperidone salt, laboratory reagent');
     expect(await page.locator('#features').textContent()).toContain('controlled_cas_present');
+    // The case view lists every document of the consignment, this one marked.
+    const caseDocs = await page
+      .locator('#consignment-documents li.doc')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-doc')));
+    expect(caseDocs).toEqual([RED_CA, DEMO_IDS.redCaDeclaration]);
+    expect(await page.locator('#consignment-documents').textContent()).toContain('manifest (this one)');
     await page.screenshot({ path: path.join(SHOTS, 'case.png') });
     await page.screenshot({ path: path.join(SHOTS, 'case-full.png'), fullPage: true });
 

@@ -330,7 +330,8 @@ describe('route × role × agency', () => {
     const previews = await db.count(
       `SELECT count() AS n FROM ${db.database}.audit_log WHERE action = 'sharing.preview'`,
     );
-    expect(previews).toBe(2);
+    // One per agency's own case and document: CBSA's is a consignment of two (manifest and declaration).
+    expect(previews).toBe(3);
     expect(await db.count(`SELECT count() AS n FROM ${db.database}.sharing_messages`)).toBe(0);
   });
 });
@@ -352,7 +353,10 @@ describe('a partner in the sender’s own app', () => {
       payload: { messageIds: [DEMO_IDS.redCaManifest], partner: 'CBIC' },
     });
     expect(shared.statusCode, shared.body).toBe(201);
-    const shareId = shared.json().shares[0].shareId as string;
+    // A case is a consignment: the declaration leaves with the manifest, as its own share.
+    const shareIds = shared.json().shares.map((x: { shareId: string }) => x.shareId) as string[];
+    expect(shareIds).toHaveLength(2);
+    const shareId = shareIds[0]!;
 
     const officer = await as(userOf('CBIC', 'officer'));
     const view = await send(officer, { method: 'GET', url: `/api/cases/${DEMO_IDS.redCaManifest}` });
@@ -370,7 +374,7 @@ describe('a partner in the sender’s own app', () => {
     const queue = (await send(officer, { method: 'GET', url: '/api/queue?limit=100' })).json();
     expect(JSON.stringify(queue)).not.toContain(DEMO_IDS.redCaManifest);
     const received = (await send(officer, { method: 'GET', url: '/api/received' })).json();
-    expect(received.items.map((i: { shareId: string }) => i.shareId)).toEqual([shareId]);
+    expect(received.items.map((i: { shareId: string }) => i.shareId).sort()).toEqual([...shareIds].sort());
     // Still not the partner's to act on.
     const act = await send(officer, {
       method: 'POST',
@@ -379,12 +383,14 @@ describe('a partner in the sender’s own app', () => {
     });
     expect(act.statusCode).toBe(404);
 
-    const revoked = await send(liaison, {
-      method: 'POST',
-      url: `/api/sharing/${shareId}/revoke`,
-      payload: { reason: 'matrix revocation' },
-    });
-    expect(revoked.statusCode, revoked.body).toBe(200);
+    for (const id of shareIds) {
+      const revoked = await send(liaison, {
+        method: 'POST',
+        url: `/api/sharing/${id}/revoke`,
+        payload: { reason: 'matrix revocation' },
+      });
+      expect(revoked.statusCode, revoked.body).toBe(200);
+    }
     expect(
       (await send(officer, { method: 'GET', url: `/api/cases/${DEMO_IDS.redCaManifest}` })).statusCode,
     ).toBe(404);

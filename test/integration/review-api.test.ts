@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, reviewConfigSchema } from '../../services/common/config.ts';
 import { ROLE_PERMISSIONS, type Role } from '../../services/review/access.ts';
 import { buildReviewApp } from '../../services/review/app.ts';
-import { DEMO_IDS } from '../../services/review/demo-cases.ts';
+import { DEMO_IDS, demoCases } from '../../services/review/demo-cases.ts';
 import { seedReviewDemo } from '../../services/review/seed.ts';
-import { syntheticRows } from '../../services/review/synthetic.ts';
+import { caseRow, syntheticRows } from '../../services/review/synthetic.ts';
 import { DEMO_PASSWORD } from '../../services/review/users.ts';
 import { loadLanePolicy } from '../../services/scoring/lane-policy.ts';
 import { insertRows, queryRows } from '../../services/storage/clickhouse.ts';
@@ -269,6 +269,38 @@ describe('roles', () => {
     expect(decide.statusCode).toBe(403);
     expect((await call(supervisor, 'POST', url, { assignee: 'cbsa.officer' })).statusCode).toBe(200);
     expect((await call(officer, 'POST', url, { assignee: '' })).statusCode).toBe(200);
+  });
+
+  it('assignment is per consignment: taking one document takes its manifest, declaration and amendments', async () => {
+    const officer = await as('cbsa.officer');
+    const supervisor = await as('cbsa.supervisor');
+    const manifest = `/api/cases/${DEMO_IDS.redCaManifest}`;
+    const declaration = `/api/cases/${DEMO_IDS.redCaDeclaration}`;
+    const took = await call(supervisor, 'POST', `${manifest}/assign`, { assignee: 'cbsa.supervisor' });
+    expect(took.statusCode, took.body).toBe(200);
+    expect(new Set(took.json().covered)).toEqual(
+      new Set([DEMO_IDS.redCaManifest, DEMO_IDS.redCaDeclaration]),
+    );
+    expect((await call(officer, 'GET', declaration)).json().assignee).toBe('cbsa.supervisor');
+    // The other document is held too: an officer cannot take the consignment through it.
+    const grab = await call(officer, 'POST', `${declaration}/assign`, {});
+    expect(grab.statusCode).toBe(403);
+    expect(grab.json().error.message).toContain('cbsa.supervisor');
+    const mine = await call(supervisor, 'GET', '/api/queue?assignee=me');
+    const entries = mine
+      .json()
+      .items.filter((i: { consignmentId: string }) => i.consignmentId === 'EXP7781203344');
+    expect(entries).toHaveLength(1);
+    // Every covered document has its audit entry.
+    for (const id of [DEMO_IDS.redCaManifest, DEMO_IDS.redCaDeclaration]) {
+      const rows = await queryRows<{ n: string }>(
+        db.client,
+        `SELECT count() AS n FROM ${db.database}.audit_log WHERE caseId = '${id}' AND action = 'case.assign'`,
+      );
+      expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+    }
+    expect((await call(supervisor, 'POST', `${declaration}/assign`, { assignee: '' })).statusCode).toBe(200);
+    expect((await call(officer, 'GET', manifest)).json().assignee).toBe('');
   });
 
   it('an admin manages only their own agency', async () => {
@@ -582,6 +614,18 @@ describe('actions', () => {
     expect(view.goods[1].hsMatched).toBe(true);
     expect(view.topFeatures[0].feature).toBe('controlled_cas_present');
     expect(view.otherDocument.messageId).toBe(DEMO_IDS.redCaDeclaration);
+    // A case is a consignment: the view lists all its documents, oldest filing first, each with its
+    // state (the disposition above covered both).
+    expect(
+      view.documents.map((d: { messageId: string; documentType: string; disposition: string }) => [
+        d.messageId,
+        d.documentType,
+        d.disposition,
+      ]),
+    ).toEqual([
+      [DEMO_IDS.redCaManifest, 'MANIFEST', 'SEIZED'],
+      [DEMO_IDS.redCaDeclaration, 'DECLARATION', 'SEIZED'],
+    ]);
     const fields = view.otherDocument.differences.map((d: { field: string }) => d.field);
     expect(fields).toEqual(
       expect.arrayContaining(['Line 1 description', 'Line 1 quantity', 'Consignee phone']),
@@ -616,6 +660,12 @@ describe('actions', () => {
     expect(dash.json().drift).toBeNull();
     expect(dash.body).not.toMatch(/Dhillon|Hubei/);
     expect(dash.json().charts.perDay).toMatch(/^<svg /);
+    // The one seizure covered a consignment of two documents (RED manifest, YELLOW declaration): it
+    // counts once, in the lane of the consignment's queue entry.
+    const seized = Object.fromEntries(
+      dash.json().lanes.map((l: { key: string; seized: number }) => [l.key, l.seized]),
+    );
+    expect(seized).toEqual({ RED: 1, YELLOW: 0, GREEN: 0 });
     // Lane shares come with what the lane policy expects of them.
     const policy = loadLanePolicy();
     expect(dash.json().lanes.find((l: { key: string }) => l.key === 'RED').expected).toBe(
@@ -634,6 +684,33 @@ describe('actions', () => {
     ]);
     const some = (await call(officer, 'GET', `/api/queue/new?since=${first.newestScoredAtMs}`)).json();
     expect(some.count).toBeGreaterThan(0);
+  });
+
+  it('an amendment lists under its consignment and shows what changed since the version it replaced', async () => {
+    const original = demoCases(now).find((c) => c.decision.messageId === DEMO_IDS.redCaDeclaration)!;
+    const amended = structuredClone(original);
+    const amendmentId = '7f9c2ba4-1111-4aaa-8aaa-0000000000a1';
+    const filedAt = new Date(Date.parse(original.report.filedAt) + 3_600_000).toISOString();
+    amended.report.messageId = amendmentId;
+    amended.report.filedAt = filedAt;
+    amended.report.consignment.goods[0]!.description = 'Chemical reagent';
+    amended.decision.messageId = amendmentId;
+    await insertCaseRows(db.client, db.database, [caseRow(amended)]);
+    const officer = await as('cbsa.officer');
+    const view = (await call(officer, 'GET', `/api/cases/${amendmentId}`)).json();
+    expect(view.documents.map((d: { messageId: string }) => d.messageId)).toEqual([
+      DEMO_IDS.redCaManifest,
+      DEMO_IDS.redCaDeclaration,
+      amendmentId,
+    ]);
+    expect(view.previousVersion.messageId).toBe(DEMO_IDS.redCaDeclaration);
+    expect(view.previousVersion.differences).toEqual([
+      expect.objectContaining({ field: 'Line 1 description', here: 'Chemical reagent' }),
+    ]);
+    // The original declaration has no earlier version of its kind.
+    expect(
+      (await call(officer, 'GET', `/api/cases/${DEMO_IDS.redCaDeclaration}`)).json().previousVersion,
+    ).toBeNull();
   });
 
   it('the audit chain of everything above verifies', async () => {

@@ -328,9 +328,12 @@ describe('partner sharing in the review app', () => {
 
   it('shares; the partner sees it read-only from what was sent, reports an outcome, and it returns as a label', async () => {
     const liaison = await as(cbsa, 'cbsa.liaison');
-    const [p] = (
+    const previews = (
       await call(cbsa.app, liaison, 'POST', '/api/sharing/preview', { messageIds: [RED], partner: 'CBIC' })
     ).json().previews;
+    // A case is a consignment: its declaration leaves with the manifest, each as its own package.
+    expect(previews.map((x: { messageId: string }) => x.messageId)).toEqual([RED, DEMO_IDS.redCaDeclaration]);
+    const p = previews[0];
     const changed = await call(cbsa.app, liaison, 'POST', '/api/sharing/share', {
       messageIds: [RED],
       partner: 'CBIC',
@@ -344,6 +347,7 @@ describe('partner sharing in the review app', () => {
       expectedContent: { [RED]: p.contentSha256 },
     });
     expect(shared.statusCode, shared.body).toBe(201);
+    expect(shared.json().shares).toHaveLength(2);
     const shareId = shared.json().shares[0].shareId as string;
     expect(shareId).toBe(p.shareId);
 
@@ -377,9 +381,21 @@ describe('partner sharing in the review app', () => {
       disposition: 'RELEASED',
     });
     expect(dispose.statusCode).not.toBe(200);
-    // Filters apply to received cases too.
-    expect((await call(cbic.app, officer, 'GET', '/api/received?lane=YELLOW')).json().items).toEqual([]);
-    expect((await call(cbic.app, officer, 'GET', '/api/received?q=EXP77812')).json().items).toHaveLength(1);
+    // Filters apply to received cases too (the declaration is YELLOW, the manifest RED).
+    const yellow = await waitFor(
+      'the declaration to arrive',
+      async () => (await call(cbic.app, officer, 'GET', '/api/received?lane=YELLOW')).json(),
+      (r: { items: { messageId: string }[] }) => r.items.length > 0,
+    );
+    expect(yellow.items.map((i: { messageId: string }) => i.messageId)).toEqual([DEMO_IDS.redCaDeclaration]);
+    const both = await waitFor(
+      'CBIC to receive both documents',
+      async () => (await call(cbic.app, officer, 'GET', '/api/received?q=EXP77812')).json(),
+      (r: { items: { messageId: string }[] }) => r.items.length === 2,
+    );
+    expect(new Set(both.items.map((i: { messageId: string }) => i.messageId))).toEqual(
+      new Set([RED, DEMO_IDS.redCaDeclaration]),
+    );
 
     // The officer reports the outcome; it travels back as a label.
     const analyst = await call(cbic.app, await as(cbic, 'cbic.admin'), 'POST', '/api/sharing/outcome', {

@@ -127,7 +127,8 @@ describe('partner sharing refuses what it cannot trust', () => {
       cbsaDb.client,
       cbsaDb.database,
       Object.values(IDS).map((id, i) => {
-        const { report, decision, rawJson } = redCase(id);
+        // One consignment each: sharing a case shares its consignment's other documents too.
+        const { report, decision, rawJson } = redCase(id, `EXP${String(i).padStart(10, '0')}`);
         return caseRows(decision, report, rawJson, {
           topic: 'manifests.v1',
           partition: 0,
@@ -221,7 +222,7 @@ describe('partner sharing refuses what it cannot trust', () => {
     await cbsa.service.exportFile(sent!.envelope, original);
 
     const changed = join(dir, 'case-changed.json');
-    await writeFile(changed, changeOneByte(await readFile(original, 'utf8'), 'EXP7781203344'));
+    await writeFile(changed, changeOneByte(await readFile(original, 'utf8'), 'EXP0000000002'));
     const refused = await cbic.service.importFile(changed);
     expect(refused).toMatchObject({ status: 'rejected', reason: 'BAD_SIGNATURE', replies: [] });
     expect((await rejected()).filter((r) => r.channel === 'file')).toEqual([

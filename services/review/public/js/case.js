@@ -335,6 +335,75 @@ export async function mount(main, ctx, { id }) {
       : h('li', {}, h('span'), h('span.muted', {}, 'No rule fired; the model alone scored this case.')),
   );
 
+  // A case is a consignment: all its documents in filing order, this one marked, each with its state.
+  const docs = view.documents ?? [];
+  const documentsSection =
+    docs.length > 1
+      ? section(
+          `Consignment ${view.consignmentId}: ${docs.length} documents`,
+          h(
+            'ol.docs',
+            { id: 'consignment-documents' },
+            docs.map((d) =>
+              h(
+                'li.doc',
+                { dataset: { doc: d.messageId } },
+                d.messageId === view.messageId
+                  ? h('b', {}, `${d.documentType.toLowerCase()} (this one)`)
+                  : h(
+                      'a',
+                      { href: `#/case/${encodeURIComponent(d.messageId)}` },
+                      d.documentType.toLowerCase(),
+                    ),
+                ' ',
+                lane(d.lane),
+                ` risk ${fmtScore(d.riskScore)} · filed ${fmtTime(d.filedAt)} `,
+                d.disposition
+                  ? h(`span.chip.state.${d.disposition}`, {}, dispositionLabel(d.disposition))
+                  : h('span.muted', {}, 'open'),
+              ),
+            ),
+          ),
+        )
+      : null;
+
+  // An amendment: what changed since the version it replaced.
+  const prev = view.previousVersion;
+  const previousSection = prev
+    ? section(
+        `Changes since the previous ${prev.documentType.toLowerCase()}`,
+        h(
+          'p',
+          {},
+          h('a', { href: `#/case/${encodeURIComponent(prev.messageId)}` }, 'Open the previous version'),
+          ' · ',
+          lane(prev.lane),
+          ` risk ${fmtScore(prev.riskScore)} · filed ${fmtTime(prev.filedAt)} · `,
+          h('b', {}, `${prev.differences.length} of ${prev.compared} fields changed`),
+        ),
+        prev.differences.length
+          ? h(
+              'table.plain',
+              { id: 'amendment-changes' },
+              h('thead', {}, h('tr', {}, h('th', {}, 'Field'), h('th', {}, 'Now'), h('th', {}, 'Before'))),
+              h(
+                'tbody',
+                {},
+                prev.differences.map((d) =>
+                  h(
+                    'tr.differs',
+                    {},
+                    h('td', {}, d.field),
+                    h('td', {}, d.here || '–'),
+                    h('td', {}, d.there || '–'),
+                  ),
+                ),
+              ),
+            )
+          : null,
+      )
+    : null;
+
   const other = view.otherDocument;
   const otherSection = other
     ? section(
@@ -479,6 +548,8 @@ export async function mount(main, ctx, { id }) {
             field('Containers', (c.containers ?? []).join(', ')),
           ),
         ),
+        documentsSection,
+        previousSection,
         otherSection,
       ),
       h(

@@ -171,7 +171,13 @@ export async function mount(main, ctx, { params }) {
     }
     const p0 = previews[0];
     clear(area, p0 ? termsCard(p0) : null, previews.map(previewCard));
-    confirm.textContent = `Share ${previews.length} case${previews.length === 1 ? '' : 's'} with ${partnerSelect.value}`;
+    // A case is a consignment: the server adds the other documents of each selected consignment.
+    const consignments = new Set(previews.map((p) => p.case?.consignment?.consignmentId ?? p.messageId)).size;
+    const docs = previews.length;
+    confirm.textContent =
+      docs === consignments
+        ? `Share ${docs} case${docs === 1 ? '' : 's'} with ${partnerSelect.value}`
+        : `Share ${consignments} consignment${consignments === 1 ? '' : 's'} (${docs} documents) with ${partnerSelect.value}`;
     confirm.disabled = previews.length === 0;
   }
 
