@@ -101,6 +101,7 @@ interface Chunk {
   shadowStored: boolean;
   permitUseStored: boolean;
   reportsStored: boolean;
+  decisionsStored: boolean;
 }
 
 const emptyChunk = (): Chunk => ({
@@ -115,6 +116,7 @@ const emptyChunk = (): Chunk => ({
   shadowStored: false,
   permitUseStored: false,
   reportsStored: false,
+  decisionsStored: false,
 });
 const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
@@ -200,13 +202,27 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await insertRows(opts.clickhouse, permitUsageTable, chunk.permitUse);
       chunk.permitUseStored = true;
     }
-    // Bodies before decisions: a stored decision always has its report (case view, reconciliation).
-    if (!chunk.reportsStored && chunk.reports.length > 0) {
-      await insertTsvBody(opts.clickhouse, reportsTable, REPORT_COLUMNS, Buffer.concat(chunk.reports));
-      chunk.reportsStored = true;
-    }
+    // Bodies and decisions in parallel (two inserts in a row doubled the append → queryable time); the
+    // offsets are committed only when both are stored, and a reader finding a decision whose body is
+    // still in flight shows it without its report for that moment. A retry repeats only what failed.
     const started = performance.now();
-    await insertTsvBody(opts.clickhouse, decisionsTable, DECISION_COLUMNS, Buffer.concat(chunk.rows));
+    const results = await Promise.allSettled([
+      chunk.reportsStored || chunk.reports.length === 0
+        ? undefined
+        : insertTsvBody(opts.clickhouse, reportsTable, REPORT_COLUMNS, Buffer.concat(chunk.reports)).then(
+            () => {
+              chunk.reportsStored = true;
+            },
+          ),
+      chunk.decisionsStored
+        ? undefined
+        : insertTsvBody(opts.clickhouse, decisionsTable, DECISION_COLUMNS, Buffer.concat(chunk.rows)).then(
+            () => {
+              chunk.decisionsStored = true;
+            },
+          ),
+    ]);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
     metrics.batchRows.observe(chunk.rows.length);
   }

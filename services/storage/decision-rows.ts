@@ -341,7 +341,7 @@ export function caseRows(decision: Decision, report: Report, body: string, origi
   };
 }
 
-/** Stores judged reports as the pipeline does: bodies first, then decisions. */
+/** Stores judged reports: bodies first, then decisions (seeds and tests; the pipeline inserts both at once). */
 export async function insertCaseRows(
   client: ClickHouseClient,
   database: string,

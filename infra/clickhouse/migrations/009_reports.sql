@@ -2,7 +2,7 @@
 -- Decision rows carried the whole report (1.6 KB) and the record in every row, and a materialized
 -- view (006) copied the report again into consignment_documents: ClickHouse parsed, sorted and
 -- compressed each report twice and again at every re-judgement. Now the pipeline writes each
--- message's body once into `reports`, before its decision; decision rows keep what the queue,
+-- message's body once into `reports`, in the flush of its decision; decision rows keep what the queue,
 -- dashboards and analysts read. `reports` is sorted by consignmentId, so reconciliation reads a
 -- consignment's documents in one indexed read, and has small granules (256 rows), so reading a few
 -- hundred consignments touches little. The case view, sharing and training read bodies from here.
