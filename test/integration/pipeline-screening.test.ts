@@ -13,6 +13,7 @@ import { queuePage } from '../../services/review/queue.ts';
 import { queueQuerySchema } from '../../services/review/request-schemas.ts';
 import { loadScorer } from '../../services/runtime/load-scorer.ts';
 import { queryRows } from '../../services/storage/clickhouse.ts';
+import { readReportBodies } from '../../services/storage/reports.ts';
 import {
   createTestDatabase,
   createTestTopics,
@@ -148,6 +149,13 @@ describe('screening what can be read (real Kafka and ClickHouse)', () => {
     );
     expect(dead?.reason).toBe('INVALID_JSON');
     expect(Buffer.from(dead!.valueBase64, 'base64').equals(unreadable)).toBe(true);
+    // Its text is kept for the case view, once, as received; so are the PARTIAL reports' bodies.
+    const bodies = await readReportBodies(db.client, db.database, [
+      { consignmentId: unreadableKey, messageId: id },
+      { consignmentId: longText.key, messageId: longText.r.messageId },
+    ]);
+    expect(bodies.get(id)).toBe(unreadable.toString('utf8'));
+    expect(bodies.get(longText.r.messageId)).toBe(longText.value.toString('utf8'));
     const counted = Object.fromEntries(
       (await metrics.screened.get()).values.map((v) => [v.labels.status, v.value]),
     );
