@@ -16,13 +16,13 @@ import {
   type DeadLetter,
   type DecisionRow,
   deadLetterRow,
-  decisionLine,
+  decisionRow,
   type KafkaOrigin,
   permitUsageRows,
   REPORT_COLUMNS,
   reportLine,
   shadowRow,
-  tsvLine,
+  tsvLineBytes,
   unreadRow,
 } from '../storage/decision-rows.ts';
 import { CounterpartCache, type Remembered, recall, type SeenDocument } from './counterparts.ts';
@@ -351,7 +351,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       v.lane = d.lane;
       const entry = remembered.get(v.report.messageId);
       if (entry !== undefined) entry.lane = d.lane;
-      pending.rows.push(Buffer.from(decisionLine(d, v.report, v.origin)));
+      pending.rows.push(tsvLineBytes(decisionRow(d, v.report, v.origin)));
       if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, v.report));
       lanes[d.lane]++;
       if (d.screening === 'PARTIAL') partial++;
@@ -371,7 +371,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const { doc: e, entry } = again[i]!;
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         entry.lane = d.lane;
-        pending.rows.push(Buffer.from(decisionLine(d, e.report, e.origin)));
+        pending.rows.push(tsvLineBytes(decisionRow(d, e.report, e.origin)));
         if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, e.report));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
@@ -402,7 +402,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const row = unreadRow(d, filedAt, origin, report.messageId);
     row.reportingCountry = report.source.reportingCountry;
     row.destinationCountry = report.consignment.route.destinationCountry;
-    pending.rows.push(Buffer.from(`${tsvLine(row)}\n`));
+    pending.rows.push(tsvLineBytes(row));
     metrics.superseded.inc();
   }
 
@@ -503,7 +503,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           const row = unreadRow(d, filedAt, origin);
           row.reportingCountry = result.identity.reportingCountry ?? opts.feedCountry ?? '';
           row.destinationCountry = result.identity.destinationCountry ?? '';
-          pending.rows.push(Buffer.from(`${tsvLine(row)}\n`));
+          pending.rows.push(tsvLineBytes(row));
           metrics.screened.inc({ status: 'UNSCREENED' });
           opts.laneRates?.observe(d.lane);
         }
@@ -545,7 +545,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         if (r.status !== 'UNREADABLE') reports.push(r.report);
       }
       const decisions = opts.scorer.warmUp(reports);
-      for (let k = 0; k < decisions.length; k++) decisionLine(decisions[k]!, reports[k]!, origin);
+      for (let k = 0; k < decisions.length; k++)
+        tsvLineBytes(decisionRow(decisions[k]!, reports[k]!, origin));
     }
     log.debug({ messages: messages.length, ms: Math.round(performance.now() - started) }, 'warmed up');
   }

@@ -4,7 +4,6 @@ import { generateReports } from '../generator/index.ts';
 import { createDefaultScorer } from '../scoring/decide.ts';
 import {
   DECISION_COLUMNS,
-  decisionLine,
   decisionRow,
   REPORT_COLUMNS,
   reportLine,
@@ -44,24 +43,6 @@ describe('decision rows as TabSeparated lines', () => {
     const fields = tsvLine(row).split('\t');
     expect(fields[DECISION_COLUMNS.indexOf('shipperName')]).toBe('A\\tB\\nC\\\\D');
     expect(fields[DECISION_COLUMNS.indexOf('hsCodes')]).toBe("['29\\'33','x']");
-  });
-
-  it('decisionLine writes exactly what tsvLine(decisionRow(...)) writes, escapes included', () => {
-    const origin = { topic: 't', partition: 1, offset: '7' };
-    const odd = structuredClone(decisions[0]!);
-    odd.ruleHits = [{ ruleId: "r'1", weight: 0.5, explanation: "a\tb\nc\\d 'q' é", goodsLine: null }];
-    odd.substances = [];
-    const report = structuredClone(parsed[0]!);
-    report.consignment.parties.shipper.name = 'Tab\tand\\slash';
-    report.consignment.route.transshipmentPorts = ["O'Hare", 'SGSIN'];
-    const cases: [typeof odd, typeof report][] = [
-      ...decisions.map((d, i) => [d, parsed[i]!] as [typeof odd, typeof report]),
-      [odd, report],
-    ];
-    for (const [d, r] of cases) {
-      const row = { ...decisionRow(d, r, origin), insertedAtMs: 42 };
-      expect(decisionLine(d, r, origin, 42)).toBe(`${tsvLine(row)}\n`);
-    }
   });
 
   it('refuses a row that lacks a column', () => {

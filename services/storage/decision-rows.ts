@@ -63,65 +63,6 @@ export function decisionRow(decision: Decision, report: Report, origin: KafkaOri
   };
 }
 
-const FIELD_SPECIAL = /[\\\0\b\f\r\n\t]/;
-const ELEMENT_SPECIAL = /[\\'\0\b\f\r\n\t]/;
-/** tsvField of a string, inlined for the hot path (most values have nothing to escape). */
-const text = (v: string): string => (FIELD_SPECIAL.test(v) ? tsvField(v) : v);
-/** tsvField of an array of strings. */
-const texts = (vs: readonly string[]): string => {
-  if (vs.length === 0) return '[]';
-  let out = '[';
-  for (let i = 0; i < vs.length; i++) {
-    const v = vs[i]!;
-    out += `${i === 0 ? '' : ','}${ELEMENT_SPECIAL.test(v) ? tsvField([v]).slice(1, -1) : `'${v}'`}`;
-  }
-  return `${out}]`;
-};
-const num = (v: number): string => {
-  if (!Number.isFinite(v)) throw new TypeError(`not a finite number: ${v}`);
-  return String(v);
-};
-const nums = (vs: readonly number[]): string => `[${vs.map(num).join(',')}]`;
-
-/**
- * `tsvLine(decisionRow(decision, report, origin))` with its newline, built directly: the sink's hot
- * path, without the intermediate row object (decision-rows.test.ts checks the two agree).
- */
-export function decisionLine(
-  decision: Decision,
-  report: Report,
-  origin: KafkaOrigin,
-  insertedAtMs = Date.now(),
-): string {
-  const c = report.consignment;
-  const route = c.route;
-  const scoredAt = new Date(decision.scoredAt);
-  const hits = decision.ruleHits;
-  const subs = decision.substances;
-  const top = decision.topFeatures;
-  return `${text(decision.messageId)}\t${text(decision.consignmentId)}\t${decision.documentType}\t${text(
-    report.source.reportingCountry,
-  )}\t${text(report.source.system)}\t${text(c.mode)}\t${formatDateTime(new Date(report.filedAt))}\t${formatDateTime(
-    scoredAt,
-  )}\t${scoredAt.getTime()}\t${num(decision.riskScore)}\t${decision.lane}\t${decision.flagged ? 1 : 0}\t${num(
-    decision.modelScore,
-  )}\t${text(decision.modelVersion)}\t${text(decision.rulesVersion)}\t${text(route.portOfLoading)}\t${text(
-    route.portOfDischarge,
-  )}\t${text(route.originCountry)}\t${text(route.destinationCountry)}\t${texts(route.transshipmentPorts)}\t${text(
-    c.parties.shipper.name,
-  )}\t${text(c.parties.consignee.name)}\t${texts(c.goods.map((g) => g.hsCode ?? ''))}\t${texts(
-    hits.map((h) => h.ruleId),
-  )}\t${nums(hits.map((h) => h.weight))}\t${texts(hits.map((h) => h.explanation))}\t${nums(
-    hits.map((h) => h.goodsLine ?? 0),
-  )}\t${texts(subs.map((x) => x.name))}\t${texts(subs.map((x) => x.cas ?? ''))}\t${texts(
-    subs.map((x) => x.matchedBy),
-  )}\t${texts(subs.map((x) => x.listing ?? ''))}\t${nums(subs.map((x) => x.goodsLine ?? 0))}\t${texts(
-    top.map((f) => f.feature),
-  )}\t${nums(top.map((f) => f.contribution))}\t${text(JSON.stringify(decision))}\t${text(origin.topic)}\t${
-    origin.partition
-  }\t${origin.offset}\t${decision.screening ?? 'COMPLETE'}\t\t${insertedAtMs}\n`;
-}
-
 /**
  * The row of a decision with no readable report (UNSCREENED, or its superseded copy): report
  * fields blank, filedAt the source message's Kafka timestamp (the same on every re-delivery, so
@@ -234,6 +175,11 @@ export function tsvLine(row: DecisionRow, columns: readonly string[] = DECISION_
     line += (i === 0 ? '' : '\t') + tsvField(v);
   }
   return line;
+}
+
+/** A row as the TabSeparated bytes of one line, newline included (the sink's insert body). */
+export function tsvLineBytes(row: DecisionRow, columns: readonly string[] = DECISION_COLUMNS): Buffer {
+  return Buffer.from(`${tsvLine(row, columns)}\n`);
 }
 
 /** What a `reports` row says of its message besides the body. */
