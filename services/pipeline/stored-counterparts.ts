@@ -8,7 +8,7 @@
 import type { Lane } from '../../schemas/decision.ts';
 import type { DocumentType } from '../../schemas/report.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
-import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
+import { identifier, inList, sql } from '../storage/sql.ts';
 import type { SeenDocument } from './counterparts.ts';
 import { screenMessage } from './decode.ts';
 
@@ -26,12 +26,6 @@ interface StoredRow {
 /** A stored document, decoded, with the bytes it was decoded from. */
 export type StoredDocument = SeenDocument & { bytes: Buffer };
 
-const list = (values: Iterable<string>): SqlFragment =>
-  join(
-    [...new Set(values)].map((v) => sql`${v}`),
-    ', ',
-  );
-
 export async function loadStoredDocuments(
   client: ClickHouseClient,
   database: string,
@@ -43,7 +37,7 @@ export async function loadStoredDocuments(
     sql`SELECT consignmentId, toString(documentType) AS documentType, messageId, insertedAtMs, report,
         kafkaTopic, kafkaPartition, toString(kafkaOffset) AS kafkaOffset
       FROM ${identifier(`${database}.reports`)}
-      PREWHERE consignmentId IN (${list(consignmentIds)}) WHERE screening != 'UNSCREENED'`.text,
+      PREWHERE consignmentId IN (${inList(consignmentIds)}) WHERE screening != 'UNSCREENED'`.text,
   );
   if (rows.length === 0) return [];
   // The latest document per consignment and kind (copies of one message, or amendments: the newest wins).
@@ -86,7 +80,7 @@ async function latestLanes(
     client,
     sql`SELECT messageId, toString(argMax(lane, scoredAtMs)) AS lane
       FROM ${identifier(`${database}.decisions_raw`)}
-      PREWHERE messageId IN (${list(messageIds)}) GROUP BY messageId`.text,
+      PREWHERE messageId IN (${inList(messageIds)}) GROUP BY messageId`.text,
   );
   return new Map(rows.map((r) => [r.messageId, r.lane]));
 }

@@ -5,7 +5,7 @@
 // document the agency may not read is never listed; superseded UNSCREENED rows are left out.
 import type { Lane } from '../../schemas/decision.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
-import { identifier, join, sql } from '../storage/sql.ts';
+import { identifier, inList, sql } from '../storage/sql.ts';
 import { type Agency, ownJurisdiction, visibleTo } from './visibility.ts';
 
 export interface ConsignmentDocument {
@@ -33,15 +33,10 @@ export async function consignmentDocuments(
 ): Promise<Map<string, ConsignmentDocument[]>> {
   const out = new Map<string, ConsignmentDocument[]>();
   if (consignmentIds.length === 0) return out;
-  const list = (xs: Iterable<string>) =>
-    join(
-      [...new Set(xs)].map((x) => sql`${x}`),
-      ', ',
-    );
   const ids = await queryRows<{ messageId: string }>(
     client,
     sql`SELECT DISTINCT messageId FROM ${identifier(`${database}.reports`)}
-      PREWHERE consignmentId IN (${list(consignmentIds)}) WHERE screening != 'UNSCREENED'`.text,
+      PREWHERE consignmentId IN (${inList(consignmentIds)}) WHERE screening != 'UNSCREENED'`.text,
   );
   if (ids.length === 0) return out;
   const copies = await queryRows<
@@ -57,7 +52,7 @@ export async function consignmentDocuments(
         scoredAtMs, toString(lane) AS lane, riskScore, toString(screening) AS screening, modelVersion,
         rulesVersion, record, supersededBy, insertedAtMs, ${ownJurisdiction(agency)} AS own
       FROM ${identifier(`${database}.decisions_raw`)}
-      PREWHERE messageId IN (${list(ids.map((r) => r.messageId))})
+      PREWHERE messageId IN (${inList(ids.map((r) => r.messageId))})
       WHERE ${visibleTo(database, agency)}`.text,
   );
   const latest = new Map<string, (typeof copies)[number]>();

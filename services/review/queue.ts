@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Lane } from '../../schemas/decision.ts';
 import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
-import { identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
+import { identifier, inList, join, type SqlFragment, sql } from '../storage/sql.ts';
 import { type ConsignmentDocument, consignmentDocuments } from './consignment.ts';
 import type { QueueQuery } from './request-schemas.ts';
 import { type Agency, visibleTo } from './visibility.ts';
@@ -110,20 +110,15 @@ export function queueConditions(
   me: string,
 ): SqlFragment[] {
   const conditions: SqlFragment[] = [sql`lane != 'GREEN'`, visibleTo(database, agency)];
-  const list = (xs: readonly string[]) =>
-    join(
-      xs.map((x) => sql`${x}`),
-      ', ',
-    );
-  if (filters.lane && filters.lane.length > 0) conditions.push(sql`lane IN (${list(filters.lane)})`);
+  if (filters.lane && filters.lane.length > 0) conditions.push(sql`lane IN (${inList(filters.lane)})`);
   if (filters.port && filters.port.length > 0) {
-    const ports = list(filters.port);
+    const ports = inList(filters.port);
     conditions.push(
       sql`(portOfLoading IN (${ports}) OR portOfDischarge IN (${ports}) OR hasAny(transshipmentPorts, [${ports}]))`,
     );
   }
   if (filters.country && filters.country.length > 0) {
-    const countries = list(filters.country);
+    const countries = inList(filters.country);
     conditions.push(sql`(originCountry IN (${countries}) OR destinationCountry IN (${countries}))`);
   }
   if (filters.substance !== undefined) {

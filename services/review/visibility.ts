@@ -5,7 +5,7 @@
 // `decisions`: the partner sees the redacted package it was sent (received.ts). An agency this
 // module does not know sees nothing (fails closed). A case outside the rule and a missing case are
 // indistinguishable to the caller (both "not found").
-import { join, type SqlFragment, sql } from '../storage/sql.ts';
+import { inList, type SqlFragment, sql } from '../storage/sql.ts';
 
 export const AGENCIES = ['CBSA', 'CBIC'] as const;
 export type Agency = (typeof AGENCIES)[number];
@@ -23,10 +23,7 @@ const countriesOf = (agency: string): readonly string[] =>
 export function ownJurisdiction(agency: string): SqlFragment {
   const countries = countriesOf(agency);
   if (countries.length === 0) return sql`0`;
-  const list = join(
-    countries.map((c) => sql`${c}`),
-    ', ',
-  );
+  const list = inList(countries);
   return sql`(reportingCountry IN (${list}) OR destinationCountry IN (${list}))`;
 }
 

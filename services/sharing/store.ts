@@ -8,7 +8,7 @@ import { type Report, reportSchema } from '../../schemas/report.ts';
 import { visibleTo } from '../review/visibility.ts';
 import { type ClickHouseClient, insertRows, queryRows, wrapClickHouseError } from '../storage/clickhouse.ts';
 import { fillReportBodies } from '../storage/reports.ts';
-import { formatDateTime, identifier, join, type SqlFragment, sql } from '../storage/sql.ts';
+import { formatDateTime, identifier, inList, type SqlFragment, sql } from '../storage/sql.ts';
 import type { OutcomeDisposition, PackageKind } from './stix-package.ts';
 
 export interface MessageRow {
@@ -163,11 +163,6 @@ export function createSharingStore(client: ClickHouseClient, database: string, a
       throw wrapClickHouseError(err, what);
     }
   };
-  const inList = (values: readonly string[]) =>
-    join(
-      values.map((v) => sql`${v}`),
-      ', ',
-    );
 
   return {
     async loadCases(messageIds) {

@@ -2,7 +2,7 @@
 // Guarantees: one query per 2,000 keys (max_query_size is 256 KiB), by the table's sort key (consignmentId first) so it is an indexed
 // read; every id reaches SQL through sql.ts; of several copies of a message the newest wins.
 import { type ClickHouseClient, queryRows } from './clickhouse.ts';
-import { identifier, join, sql } from './sql.ts';
+import { identifier, inList, sql } from './sql.ts';
 
 export interface ReportKey {
   consignmentId: string;
@@ -29,16 +29,11 @@ async function readChunk(
   out: Map<string, string>,
   newest: Map<string, number>,
 ): Promise<void> {
-  const list = (values: Iterable<string>) =>
-    join(
-      [...new Set(values)].map((v) => sql`${v}`),
-      ', ',
-    );
   const rows = await queryRows<{ messageId: string; report: string; insertedAtMs: string }>(
     client,
     sql`SELECT messageId, report, insertedAtMs FROM ${identifier(`${database}.reports`)}
-      PREWHERE consignmentId IN (${list(keys.map((k) => k.consignmentId))})
-      WHERE messageId IN (${list(keys.map((k) => k.messageId))})`.text,
+      PREWHERE consignmentId IN (${inList(keys.map((k) => k.consignmentId))})
+      WHERE messageId IN (${inList(keys.map((k) => k.messageId))})`.text,
   );
   for (const r of rows) {
     const at = Number(r.insertedAtMs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeString, formatDateTime, identifier, join, literal, SqlFragment, sql } from './sql.ts';
+import { escapeString, formatDateTime, identifier, inList, join, literal, SqlFragment, sql } from './sql.ts';
 
 describe('escapeString / literal(string)', () => {
   it('quotes plain text', () => {
@@ -115,5 +115,12 @@ describe('sql tag and join', () => {
   it('composes fragments', () => {
     const where = join([sql`a = ${1}`, sql`b = ${'x'}`], ' AND ');
     expect(sql`SELECT 1 WHERE ${where}`.text).toBe("SELECT 1 WHERE a = 1 AND b = 'x'");
+  });
+});
+
+describe('inList', () => {
+  it('escapes each value and lists each once, in first-seen order', () => {
+    expect(inList(["a'b", 'c', "a'b", 'x\\y']).text).toBe("'a\\'b', 'c', 'x\\\\y'");
+    expect(sql`k IN (${inList([1, 2, 2])})`.text).toBe('k IN (1, 2)');
   });
 });

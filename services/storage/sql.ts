@@ -101,6 +101,11 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): SqlFr
   return new SqlFragment(text);
 }
 
+/** Distinct values as the escaped, comma-separated literals of an `IN (...)` list. */
+export function inList(values: Iterable<SqlValue>): SqlFragment {
+  return new SqlFragment([...new Set(values)].map((v) => literal(v)).join(', '));
+}
+
 /** Joins fragments (e.g. WHERE conditions) with a separator. */
 export function join(fragments: readonly SqlFragment[], separator: string): SqlFragment {
   return new SqlFragment(fragments.map((f) => f.text).join(separator));
