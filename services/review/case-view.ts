@@ -11,7 +11,7 @@ import { fillReportBodies, readReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { consignmentDocuments } from './consignment.ts';
 import { withDrawings } from './molecule.ts';
-import { caseStates, decisionsByKey } from './queue.ts';
+import { caseStates, decisionsByKey, type QueueDocument } from './queue.ts';
 import { type Agency, visibleTo } from './visibility.ts';
 
 export interface Segment {
@@ -94,14 +94,8 @@ export interface CaseView {
   history: StoredAuditEntry[];
 }
 
-export interface CaseDocument {
-  messageId: string;
-  documentType: string;
-  filedAt: string;
-  lane: Lane;
-  riskScore: number;
-  screening: string;
-  disposition: string;
+/** A document of the case's consignment, as the queue lists it, and whose it is. */
+export interface CaseDocument extends QueueDocument {
   /** The agency's own document (a partner's shared one is read-only). */
   own: boolean;
 }
