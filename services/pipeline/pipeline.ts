@@ -12,6 +12,7 @@ import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { insertRows, insertTsvBody } from '../storage/clickhouse.ts';
 import {
+  appendReportLine,
   DECISION_COLUMNS,
   type DeadLetter,
   type DecisionRow,
@@ -20,11 +21,11 @@ import {
   type KafkaOrigin,
   permitUsageRows,
   REPORT_COLUMNS,
-  reportLine,
   shadowRow,
-  tsvLineBytes,
+  tsvLine,
   unreadRow,
 } from '../storage/decision-rows.ts';
+import { TsvBuffer } from '../storage/tsv-buffer.ts';
 import { CounterpartCache, type Remembered, recall, type SeenDocument } from './counterparts.ts';
 import { reportParser, screenMessage } from './decode.ts';
 import {
@@ -85,10 +86,10 @@ export interface PipelineOptions {
 }
 
 interface Chunk {
-  /** Decision rows as TabSeparated bytes, each with its newline (the cheap insert format). */
-  rows: Buffer[];
-  /** `reports` rows as TabSeparated bytes: each new message's body, once. */
-  reports: Buffer[];
+  /** Decision rows as TabSeparated lines (the cheap insert format), in one growing buffer. */
+  rows: TsvBuffer;
+  /** `reports` rows as TabSeparated lines: each new message's body, once. */
+  reports: TsvBuffer;
   shadow: DecisionRow[];
   /** permit_usage rows: what covered goods lines drew on their permits. */
   permitUse: DecisionRow[];
@@ -104,9 +105,9 @@ interface Chunk {
   decisionsStored: boolean;
 }
 
-const emptyChunk = (): Chunk => ({
-  rows: [],
-  reports: [],
+const emptyChunk = (buffer: () => TsvBuffer): Chunk => ({
+  rows: buffer(),
+  reports: buffer(),
   shadow: [],
   permitUse: [],
   dead: [],
@@ -118,7 +119,7 @@ const emptyChunk = (): Chunk => ({
   reportsStored: false,
   decisionsStored: false,
 });
-const chunkSize = (c: Chunk) => c.rows.length + c.dead.length;
+const chunkSize = (c: Chunk) => c.rows.rows + c.dead.length;
 const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
 /** A Kafka timestamp (ms as a string) as a Date, or the fallback when absent or unreadable. */
 const kafkaTime = (ms: string | undefined, fallback: Date) => {
@@ -151,7 +152,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
 
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
-  let pending = emptyChunk();
+  // Insert bodies of stored chunks, emptied and reused: a flush's buffers have grown to its size.
+  const spare: TsvBuffer[] = [];
+  const buffer = () => spare.pop()?.reset() ?? new TsvBuffer();
+  let pending = emptyChunk(buffer);
   let failed: Chunk | undefined; // a chunk whose storing failed; retried before anything newer
   let flushing: Promise<boolean> | undefined;
   let outageSince: number | undefined;
@@ -209,22 +213,18 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const results = await Promise.allSettled([
       chunk.reportsStored || chunk.reports.length === 0
         ? undefined
-        : insertTsvBody(opts.clickhouse, reportsTable, REPORT_COLUMNS, Buffer.concat(chunk.reports)).then(
-            () => {
-              chunk.reportsStored = true;
-            },
-          ),
+        : insertTsvBody(opts.clickhouse, reportsTable, REPORT_COLUMNS, chunk.reports.bytes()).then(() => {
+            chunk.reportsStored = true;
+          }),
       chunk.decisionsStored
         ? undefined
-        : insertTsvBody(opts.clickhouse, decisionsTable, DECISION_COLUMNS, Buffer.concat(chunk.rows)).then(
-            () => {
-              chunk.decisionsStored = true;
-            },
-          ),
+        : insertTsvBody(opts.clickhouse, decisionsTable, DECISION_COLUMNS, chunk.rows.bytes()).then(() => {
+            chunk.decisionsStored = true;
+          }),
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     metrics.insertSeconds.observe((performance.now() - started) / 1000);
-    metrics.batchRows.observe(chunk.rows.length);
+    metrics.batchRows.observe(chunk.rows.rows);
   }
 
   async function commit(chunk: Chunk): Promise<void> {
@@ -278,10 +278,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         if (failed === undefined) {
           if (chunkSize(pending) === 0 && pending.offsets.size === 0) break;
           failed = pending;
-          pending = emptyChunk();
+          pending = emptyChunk(buffer);
         }
         await store(failed);
         await commit(failed);
+        if (spare.length < 4) spare.push(failed.rows, failed.reports);
         failed = undefined;
       }
       metrics.bufferedRows.set(chunkSize(pending));
@@ -351,7 +352,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       v.lane = d.lane;
       const entry = remembered.get(v.report.messageId);
       if (entry !== undefined) entry.lane = d.lane;
-      pending.rows.push(tsvLineBytes(decisionRow(d, v.report, v.origin)));
+      pending.rows.line(tsvLine(decisionRow(d, v.report, v.origin)));
       if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, v.report));
       lanes[d.lane]++;
       if (d.screening === 'PARTIAL') partial++;
@@ -371,7 +372,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const { doc: e, entry } = again[i]!;
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         entry.lane = d.lane;
-        pending.rows.push(tsvLineBytes(decisionRow(d, e.report, e.origin)));
+        pending.rows.line(tsvLine(decisionRow(d, e.report, e.origin)));
         if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, e.report));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
@@ -402,7 +403,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     const row = unreadRow(d, filedAt, origin, report.messageId);
     row.reportingCountry = report.source.reportingCountry;
     row.destinationCountry = report.consignment.route.destinationCountry;
-    pending.rows.push(tsvLineBytes(row));
+    pending.rows.line(tsvLine(row));
     metrics.superseded.inc();
   }
 
@@ -466,7 +467,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           screening: result.status,
           origin,
         };
-        pending.reports.push(...reportLine(meta, message.value!));
+        appendReportLine(pending.reports, meta, message.value!);
         const supersedes = headerString(message.headers?.[SUPERSEDES_HEADER]);
         if (supersedes !== undefined) supersede(supersedes, message, origin, result.report, receivedAt);
       } else {
@@ -498,12 +499,12 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           // Its text for the case view, unless it is not text or too large to keep twice.
           if (result.reason !== 'INVALID_UTF8' && result.reason !== 'TOO_LARGE' && message.value) {
             const meta = { ...d, filedAt, screening: 'UNSCREENED', origin };
-            pending.reports.push(...reportLine(meta, message.value));
+            appendReportLine(pending.reports, meta, message.value);
           }
           const row = unreadRow(d, filedAt, origin);
           row.reportingCountry = result.identity.reportingCountry ?? opts.feedCountry ?? '';
           row.destinationCountry = result.identity.destinationCountry ?? '';
-          pending.rows.push(tsvLineBytes(row));
+          pending.rows.line(tsvLine(row));
           metrics.screened.inc({ status: 'UNSCREENED' });
           opts.laneRates?.observe(d.lane);
         }
@@ -545,8 +546,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         if (r.status !== 'UNREADABLE') reports.push(r.report);
       }
       const decisions = opts.scorer.warmUp(reports);
+      const out = new TsvBuffer();
       for (let k = 0; k < decisions.length; k++)
-        tsvLineBytes(decisionRow(decisions[k]!, reports[k]!, origin));
+        out.line(tsvLine(decisionRow(decisions[k]!, reports[k]!, origin)));
     }
     log.debug({ messages: messages.length, ms: Math.round(performance.now() - started) }, 'warmed up');
   }

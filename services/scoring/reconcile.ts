@@ -35,11 +35,14 @@ const meaningful = (text: string) => chemTokens(text).filter((t) => !/^\d+$/.tes
 
 /** Share of the shorter description's words that have a near-identical word in the other. */
 export function descriptionOverlap(a: string, b: string): number {
+  // The two filers usually write the same text: every token then finds itself (overlap 1).
+  if (a === b) return 1;
   const ta = meaningful(a);
   const tb = meaningful(b);
   if (ta.length === 0 || tb.length === 0) return ta.length === tb.length ? 1 : 0;
   const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
-  const hit = short.filter((t) => long.some((u) => jaroWinkler(t, u) >= 0.9)).length;
+  // An identical word is a match (jaroWinkler = 1) before any near one is sought.
+  const hit = short.filter((t) => long.includes(t) || long.some((u) => jaroWinkler(t, u) >= 0.9)).length;
   return hit / short.length;
 }
 

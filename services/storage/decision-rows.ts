@@ -6,6 +6,7 @@ import type { Report } from '../../schemas/report.ts';
 import type { ShadowScore } from '../scoring/scorer.ts';
 import { type ClickHouseClient, insertRows } from './clickhouse.ts';
 import { formatDateTime, tsvField } from './sql.ts';
+import { TsvBuffer } from './tsv-buffer.ts';
 
 export interface KafkaOrigin {
   topic: string;
@@ -177,7 +178,7 @@ export function tsvLine(row: DecisionRow, columns: readonly string[] = DECISION_
   return line;
 }
 
-/** A row as the TabSeparated bytes of one line, newline included (the sink's insert body). */
+/** A row as the TabSeparated bytes of one line, newline included (tests, benchmarks). */
 export function tsvLineBytes(row: DecisionRow, columns: readonly string[] = DECISION_COLUMNS): Buffer {
   return Buffer.from(`${tsvLine(row, columns)}\n`);
 }
@@ -232,35 +233,52 @@ const BYTE_ESCAPES = new Map([
   [0x00, Buffer.from('\\0')],
 ]);
 
-/** The bytes as one TabSeparated field: passed through untouched unless something needs escaping. */
-export function tsvBytes(bytes: Buffer): Buffer {
+/** Appends the bytes as one TabSeparated field: copied as they are unless something needs escaping. */
+export function appendTsvBytes(out: TsvBuffer, bytes: Uint8Array): void {
   let needs = false;
   for (const b of BYTE_ESCAPES.keys())
     if (bytes.indexOf(b) !== -1) {
       needs = true;
       break;
     }
-  if (!needs) return bytes;
-  const parts: Buffer[] = [];
+  if (!needs) {
+    out.raw(bytes);
+    return;
+  }
   let from = 0;
   for (let i = 0; i < bytes.length; i++) {
     const esc = BYTE_ESCAPES.get(bytes[i]!);
     if (esc === undefined) continue;
-    parts.push(bytes.subarray(from, i), esc);
+    out.raw(bytes.subarray(from, i)).raw(esc);
     from = i + 1;
   }
-  parts.push(bytes.subarray(from));
-  return Buffer.concat(parts);
+  out.raw(bytes.subarray(from));
 }
 
 /**
- * A `reports` row as TabSeparated bytes with its newline, the body being the message's own bytes
- * (already checked to be UTF-8 JSON): no decode, no re-encode, no copy unless it needs escaping.
+ * Appends a `reports` row as TabSeparated bytes with its newline, the body being the message's own
+ * bytes (already checked to be UTF-8 JSON): no decode, no re-encode.
  */
-export function reportLine(meta: ReportMeta, body: Buffer, insertedAtMs = Date.now()): Buffer[] {
-  const head = `${tsvField(meta.consignmentId)}\t${meta.documentType}\t${tsvField(meta.messageId)}\t${formatDateTime(meta.filedAt)}\t${meta.screening}\t`;
-  const tail = `\t${tsvField(meta.origin.topic)}\t${meta.origin.partition}\t${meta.origin.offset}\t${insertedAtMs}\n`;
-  return [Buffer.from(head), tsvBytes(body), Buffer.from(tail)];
+export function appendReportLine(
+  out: TsvBuffer,
+  meta: ReportMeta,
+  body: Uint8Array,
+  insertedAtMs = Date.now(),
+): void {
+  out.text(
+    `${tsvField(meta.consignmentId)}\t${meta.documentType}\t${tsvField(meta.messageId)}\t${formatDateTime(meta.filedAt)}\t${meta.screening}\t`,
+  );
+  appendTsvBytes(out, body);
+  out.line(
+    `\t${tsvField(meta.origin.topic)}\t${meta.origin.partition}\t${meta.origin.offset}\t${insertedAtMs}`,
+  );
+}
+
+/** One `reports` row as TabSeparated bytes with its newline (tests, benchmarks). */
+export function reportLine(meta: ReportMeta, body: Uint8Array, insertedAtMs = Date.now()): Buffer {
+  const out = new TsvBuffer(body.length * 2 + 512);
+  appendReportLine(out, meta, body, insertedAtMs);
+  return out.bytes();
 }
 
 /** A judged report as stored: its decision row and its body row. */
