@@ -276,7 +276,7 @@ export function appendReportLine(
 
 /** One `reports` row as TabSeparated bytes with its newline (tests, benchmarks). */
 export function reportLine(meta: ReportMeta, body: Uint8Array, insertedAtMs = Date.now()): Buffer {
-  const out = new TsvBuffer(body.length * 2 + 512);
+  const out = new TsvBuffer(body.length + 512); // grows if the body needs escaping
   appendReportLine(out, meta, body, insertedAtMs);
   return out.bytes();
 }

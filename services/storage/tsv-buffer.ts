@@ -4,7 +4,7 @@
 // thousands of rows allocates a handful of large buffers instead of a pooled slice per row, which the
 // pipeline profile showed as 8 % of its main thread (Buffer.from + pool creation) plus the GC they cause.
 
-const MIN_CAPACITY = 64 * 1024;
+const MIN_CAPACITY = 64 * 1024; // the default: a flush's buffer grows from here
 
 /** An insert body being built: append lines, then hand `bytes()` to the insert. */
 export class TsvBuffer {
@@ -14,7 +14,7 @@ export class TsvBuffer {
   rows = 0;
 
   constructor(capacity = MIN_CAPACITY) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(MIN_CAPACITY, capacity));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
   }
 
   get length(): number {
