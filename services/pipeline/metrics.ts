@@ -40,6 +40,16 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'batched reads of stored documents for consignments not in memory',
       registers: [registry],
     }),
+    counterpartLookupsSkipped: new Counter({
+      name: `${ns}_counterpart_lookups_skipped_total`,
+      help: 'consignments not in memory that the stored-consignments index shows the store cannot hold',
+      registers: [registry],
+    }),
+    storedConsignments: new Gauge({
+      name: `${ns}_stored_consignments_indexed`,
+      help: 'consignments in the store when the stored-consignments index was last loaded (0: not loaded)',
+      registers: [registry],
+    }),
     counterpartLookupFailures: new Counter({
       name: `${ns}_counterpart_lookup_failures_total`,
       help: 'failed reads of stored documents (the batch was judged on memory only)',

@@ -50,6 +50,7 @@ import {
   unscreenedMessageId,
 } from './screening.ts';
 import { loadStoredDocuments } from './stored-counterparts.ts';
+import { StoredConsignments } from './stored-index.ts';
 
 /** A valid report of the batch in hand, with the bytes it was read from. */
 type Incoming = SeenDocument & { bytes: Buffer };
@@ -68,6 +69,13 @@ export interface PipelineOptions {
   database: string;
   batchRows: number;
   flushMs: number;
+  /**
+   * While the consumer is behind (the partitions' lag adds up to at least `batchRows`), the timer flushes
+   * only what has waited this long (default max(1 s, 4 × flushMs)): a backlog is stored in full
+   * `batchRows` inserts instead of one small insert per `flushMs`, which cost ClickHouse twice the CPU
+   * per row in parts and merges. Messages of a backlog have waited in Kafka longer than this anyway.
+   */
+  backlogFlushMs?: number;
   /** Upper bound of the retry backoff while ClickHouse is down. */
   maxBackoffMs?: number;
   /** Consignments remembered for manifest ↔ declaration reconciliation (default 20,000). */
@@ -96,6 +104,8 @@ interface Chunk {
   dead: DeadLetter[];
   /** Next offset to commit per partition, covering everything in this chunk. */
   offsets: Map<number, string>;
+  /** When it started collecting (Date.now()). */
+  createdAt: number;
   // Steps already done, so a retried chunk does not repeat them.
   dlqSent: boolean;
   deadStored: boolean;
@@ -108,6 +118,7 @@ interface Chunk {
 const emptyChunk = (buffer: () => TsvBuffer): Chunk => ({
   rows: buffer(),
   reports: buffer(),
+  createdAt: Date.now(),
   shadow: [],
   permitUse: [],
   dead: [],
@@ -149,6 +160,21 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const reportsTable = `${opts.database}.reports`;
   const { metrics } = opts;
   const seen = new CounterpartCache(opts.counterpartCapacity ?? 20_000);
+  // Which consignments the store may hold: the others need no lookup (loaded at each assignment).
+  const stored = new StoredConsignments({
+    client: opts.clickhouse,
+    database: opts.database,
+    logger: log,
+    onLoaded: (n) => metrics.storedConsignments.set(n),
+  });
+  const backlogFlushMs = opts.backlogFlushMs ?? Math.max(1000, 4 * opts.flushMs);
+  // Lag per partition after its latest batch: the sum says whether the consumer is behind.
+  const lagByPartition = new Map<number, number>();
+  const backlogged = () => {
+    let lag = 0;
+    for (const l of lagByPartition.values()) lag += l;
+    return lag >= opts.batchRows;
+  };
 
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
@@ -272,11 +298,17 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (!stopping) consumer?.resume([{ topic: opts.topic }]);
   }
 
+  // Set by a caller that needs everything buffered stored (flush(), shutdown); a flush the sink starts
+  // itself stores what it took and goes on only while a full batch is waiting, so rows that arrive
+  // during an insert make the next full insert, not a small one of their own (parts cost ClickHouse).
+  let drainAll = false;
+
   async function flushOnce(): Promise<boolean> {
     try {
-      while (true) {
+      for (let round = 0; ; round++) {
         if (failed === undefined) {
           if (chunkSize(pending) === 0 && pending.offsets.size === 0) break;
+          if (round > 0 && !drainAll && !stopping && chunkSize(pending) < opts.batchRows) break;
           failed = pending;
           pending = emptyChunk(buffer);
         }
@@ -295,10 +327,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
   }
 
-  function flush(): Promise<boolean> {
+  /** Stores what is buffered; `all`: also what arrives while it stores, until nothing is left. */
+  function flush(all = true): Promise<boolean> {
+    if (all) drainAll = true;
     if (flushing !== undefined) return flushing;
     flushing = flushOnce().finally(() => {
       flushing = undefined;
+      drainAll = false;
     });
     return flushing;
   }
@@ -419,7 +454,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       kinds.set(id, (kinds.get(id) ?? new Set()).add(v.report.documentType));
     }
     // Both kinds in this batch: they meet here; known in memory: looked up when first seen.
-    const unknown = [...kinds].filter(([id, k]) => k.size < 2 && !seen.knows(id)).map(([id]) => id);
+    const candidates = [...kinds].filter(([id, k]) => k.size < 2 && !seen.knows(id)).map(([id]) => id);
+    const unknown = candidates.filter((id) => stored.mayHave(id));
+    if (candidates.length > unknown.length)
+      metrics.counterpartLookupsSkipped.inc(candidates.length - unknown.length);
     if (unknown.length === 0) return;
     const started = performance.now();
     try {
@@ -515,21 +553,22 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     metrics.consumed.inc(batch.messages.length);
     if (valid.length > 0) {
       await recallStored(valid);
+      // Looked up (or known absent) before being added: from now on the store may hold them.
+      for (const v of valid) stored.add(v.report.consignment.consignmentId);
       // Names the table lacks go to the name parser in one request, bounded by its deadline (never blocks).
       await opts.scorer.prepare?.(valid.map((v) => v.report));
       scoreValid(valid);
     }
     pending.offsets.set(batch.partition, nextOffset(last));
     resolveOffset(last);
-    metrics.consumerLag.set(
-      { topic: batch.topic, partition: String(batch.partition) },
-      Number(batch.offsetLag()),
-    );
+    const lag = Number(batch.offsetLag());
+    lagByPartition.set(batch.partition, Number.isFinite(lag) ? lag : 0);
+    metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
     metrics.bufferedRows.set(chunkSize(pending));
     // Store while the next batch is scored (ClickHouse works on the other core); wait only when the
     // buffer runs ahead of the sink, so memory stays bounded.
     if (chunkSize(pending) >= opts.batchRows && outageSince === undefined) {
-      const stored = flush();
+      const stored = flush(false);
       if (chunkSize(pending) >= 3 * opts.batchRows) await stored;
     }
     await heartbeat();
@@ -560,6 +599,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       consumer = createConsumer(opts.kafka, opts.groupId);
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         joined = true;
+        lagByPartition.clear(); // partitions of the old assignment no longer count
+        void stored.reload(); // documents of partitions now ours may have been stored by another process
         log.debug({ memberAssignment: e.payload.memberAssignment }, 'joined consumer group');
       });
       consumer.on(consumer.events.CRASH, (e) => {
@@ -572,7 +613,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
       flushTimer = setInterval(() => {
-        if (outageSince === undefined && (chunkSize(pending) > 0 || pending.offsets.size > 0)) void flush();
+        if (outageSince !== undefined || (chunkSize(pending) === 0 && pending.offsets.size === 0)) return;
+        if (backlogged() && Date.now() - pending.createdAt < backlogFlushMs) return;
+        void flush(false);
       }, opts.flushMs);
       log.info({ topic: opts.topic, groupId: opts.groupId }, 'pipeline started');
     },

@@ -105,6 +105,13 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
 
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics); // a new process: nothing in memory
+    // Its index of stored consignments, loaded at the assignment, holds the manifest's consignment.
+    await waitFor(
+      'stored consignments indexed',
+      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
+      (n) => n >= 1,
+      30_000,
+    );
     await publish(topics.topic, [
       {
         key: consignmentId,
@@ -171,6 +178,37 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     );
     const rank = { GREEN: 0, YELLOW: 1, RED: 2 } as Record<string, number>;
     expect(rank[lane!.lane]).toBeGreaterThanOrEqual(rank[earlier!.lane]!);
+  });
+
+  it('does not read the store for a consignment its index shows was never stored', async () => {
+    for (const p of running.splice(0)) await p.stop();
+    const metrics = createPipelineMetrics({ defaultMetrics: false });
+    await start(metrics);
+    await waitFor(
+      'stored consignments indexed',
+      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
+      (n) => n >= 1,
+      30_000,
+    );
+    const fresh = structuredClone(manifest);
+    fresh.messageId = `n-${run}`;
+    fresh.consignment.consignmentId = `NEW${run}`;
+    await publish(topics.topic, [
+      {
+        key: fresh.consignment.consignmentId,
+        value: Buffer.from(JSON.stringify(fresh)),
+        expectedReason: null,
+        messageId: fresh.messageId,
+      },
+    ]);
+    await waitFor(
+      'new consignment stored',
+      () => hits(fresh.messageId),
+      (r) => r.length === 1,
+      60_000,
+    );
+    expect((await metrics.counterpartLookupsSkipped.get()).values[0]?.value).toBe(1);
+    expect((await metrics.counterpartLookups.get()).values[0]?.value ?? 0).toBe(0);
   });
 
   it('reads the latest stored document of each kind in one batched query', async () => {
