@@ -154,6 +154,12 @@ export interface Identifier {
   prepare(descriptions: readonly string[], deadlineMs?: number): Promise<void>;
   /** The names in a description the resolver would be asked about (for tests and benchmarks). */
   namesOf(description: string): string[];
+  /**
+   * The parent structures the names in a description resolve to, as far as the resolver has answered
+   * (call `prepare` first to ask it), one per distinct structure, in the order the names appear. For
+   * showing what a line names whatever scoring made of it (the case view draws lines with no match).
+   */
+  structuresOf(description: string): NamedStructure[];
   cacheStats(): { hits: number; misses: number; size: number };
 }
 
@@ -181,6 +187,14 @@ interface Identity {
 }
 
 interface Resolution {
+  smiles: string;
+  inchikey: string;
+}
+
+/** A structure a name in a goods description resolves to. */
+export interface NamedStructure {
+  /** The name as found in the description. */
+  name: string;
   smiles: string;
   inchikey: string;
 }
@@ -823,6 +837,15 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
   return {
     identifyLine,
     namesOf: (description) => namesOf(normalizeText(description)).flatMap((n) => n.variants),
+    structuresOf(description) {
+      const out: NamedStructure[] = [];
+      for (const n of namesOf(normalizeText(description))) {
+        const r = structureFor(n);
+        if (r && !out.some((o) => o.inchikey === r.inchikey && o.smiles === r.smiles))
+          out.push({ name: n.phrase, smiles: r.smiles, inchikey: r.inchikey });
+      }
+      return out;
+    },
     async prepare(list, deadlineMs) {
       const names = new Set<string>();
       for (const description of list) {

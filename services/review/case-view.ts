@@ -10,7 +10,7 @@ import { type ClickHouseClient, queryRows } from '../storage/clickhouse.ts';
 import { fillReportBodies, readReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { consignmentDocuments } from './consignment.ts';
-import { withDrawings } from './molecule.ts';
+import { type LineStructure, lineStructures, withDrawings } from './molecule.ts';
 import { caseStates, decisionsByKey, type QueueDocument } from './queue.ts';
 import { type Agency, visibleTo } from './visibility.ts';
 
@@ -79,6 +79,11 @@ export interface CaseView {
   ruleHits: RuleHit[];
   watchlistHits: RuleHit[];
   substances: SubstanceMatch[];
+  /**
+   * Chemicals named in goods lines where the decision identified no structure, read with the name parser
+   * when the case is opened: what the line is, drawn; not part of the decision.
+   */
+  otherStructures: LineStructure[];
   topFeatures: Decision['topFeatures'];
   randomSelection: boolean | null;
   /** How much of the report was screened (CONTRACT.md §2); records before the field existed are COMPLETE. */
@@ -402,6 +407,19 @@ export async function buildCaseView(
         };
   const other = others[0];
   const state = states.get(row.messageId);
+  const goods = goodsLines(report, decision);
+  // Lines the decision found no structure in: what they name, read now (bounded; never the decision).
+  const drawnLines = new Set(
+    decision.substances
+      .filter((s) => typeof s.smiles === 'string' && s.smiles !== '')
+      .map((s) => s.goodsLine),
+  );
+  const otherStructures = await lineStructures(
+    arr(obj(report.consignment).goods)
+      .map(obj)
+      .map((g) => ({ lineNumber: Number(g.lineNumber), description: str(g.description) }))
+      .filter((l) => !drawnLines.has(l.lineNumber)),
+  );
   return {
     messageId: row.messageId,
     consignmentId: row.consignmentId,
@@ -415,10 +433,11 @@ export async function buildCaseView(
     filedAt: row.filedAt,
     access: found.access,
     report,
-    goods: goodsLines(report, decision),
+    goods,
     ruleHits: decision.ruleHits,
     watchlistHits: decision.ruleHits.filter((h) => h.ruleId.startsWith('watchlist')),
     substances: withDrawings(decision.substances),
+    otherStructures,
     topFeatures: [...decision.topFeatures].sort(
       (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution),
     ),

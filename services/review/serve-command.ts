@@ -3,7 +3,8 @@
 // exist yet (docs/review-app.md) and, when the database holds no decisions, the demo cases. With
 // `sharing`, builds the agency's sharing service on the app's ClickHouse client and ONE audit log
 // (shared with the app: one writer per database), mounts the liaison routes and starts the receiver.
-// Resolves once the server is listening; `stop()` closes it, the receiver and the ClickHouse client.
+// Starts the chemistry room's name parser (OPSIN) for the case view. Resolves once the server is
+// listening; `stop()` closes it, the receiver, the name parser and the ClickHouse client.
 
 import { createAuditLog } from '../audit/audit-log.ts';
 import { loadConfig, type ReviewConfig, reviewConfigSchema } from '../common/config.ts';
@@ -11,6 +12,7 @@ import { PrecursorRiskError } from '../common/errors.ts';
 import { createRootLogger, type Logger } from '../common/logger.ts';
 import { clickHouseDriftStatus } from '../drift/drift-report.ts';
 import { resolveRegistryDir } from '../registry/registry.ts';
+import { startChemistry } from '../runtime/chemistry.ts';
 import type { AuditSink } from '../sharing/audit.ts';
 import type { SharingSetup } from '../sharing/config.ts';
 import { sharingServiceFromSetup } from '../sharing/runtime.ts';
@@ -73,6 +75,11 @@ export async function runReviewServer(
   // One audit log per process and database: the app and its sharing services append through it.
   const audit = createAuditLog({ client: clickhouse, database, logger: opts.logger, clock });
   const sharing = buildSharing(opts.sharing, { clickhouse, database, audit, logger: opts.logger });
+  // The chemistry room's name parser (one OPSIN JVM per process, shared with a pipeline started beside
+  // it): the case view reads what the goods lines the decision identified nothing in name. Started in
+  // the background so the app listens at once; until it answers, those lines are shown without one.
+  const chemistry = startChemistry({ logger: opts.logger }).catch(() => null);
+  const stopChemistry = async () => (await chemistry)?.stop();
   let purgeTimer: NodeJS.Timeout | undefined;
   try {
     for (const s of sharing) await s.startReceiver();
@@ -106,13 +113,13 @@ export async function runReviewServer(
       async stop() {
         clearInterval(purgeTimer);
         await server.close();
-        await Promise.allSettled(sharing.map((s) => s.stop()));
+        await Promise.allSettled([...sharing.map((s) => s.stop()), stopChemistry()]);
         await clickhouse.close();
       },
     };
   } catch (err) {
     clearInterval(purgeTimer);
-    await Promise.allSettled(sharing.map((s) => s.stop()));
+    await Promise.allSettled([...sharing.map((s) => s.stop()), stopChemistry()]);
     await clickhouse.close();
     throw err;
   }

@@ -36,18 +36,25 @@ export interface ChemistryRuntime {
   stop(): Promise<void>;
 }
 
-let shared: {
-  runtime: ChemistryRuntime;
-  users: number;
-  previous: NameResolver;
-  helper: OpsinHelper | null;
-} | null = null;
+// One start per process, shared by reference count. Registered before the JVM's warm-up is awaited, so
+// parts started concurrently (the review app in the background, then the pipeline) share one JVM.
+let shared: { runtime: Promise<ChemistryRuntime>; users: number } | null = null;
 
-export async function startChemistry(opts: ChemistryOptions): Promise<ChemistryRuntime> {
+export function startChemistry(opts: ChemistryOptions): Promise<ChemistryRuntime> {
   if (shared !== null) {
     shared.users++;
     return shared.runtime;
   }
+  const entry: { runtime: Promise<ChemistryRuntime>; users: number } = {
+    users: 1,
+    runtime: Promise.resolve(null as unknown as ChemistryRuntime),
+  };
+  shared = entry;
+  entry.runtime = launch(opts, entry);
+  return entry.runtime;
+}
+
+async function launch(opts: ChemistryOptions, entry: { users: number }): Promise<ChemistryRuntime> {
   const log = opts.logger.child({ component: 'chemistry' });
   const resolver = createNameResolver({
     cacheFile:
@@ -79,24 +86,17 @@ export async function startChemistry(opts: ChemistryOptions): Promise<ChemistryR
       resolver.down(err instanceof Error ? err.message : String(err));
     }
   } else resolver.attach(null);
-  const entry = {
-    users: 1,
-    previous,
-    helper,
-    runtime: {
-      resolver,
-      get parserPid() {
-        return helper?.pid ?? null;
-      },
-      async stop() {
-        if (shared === null || --shared.users > 0) return;
-        const { helper: h, previous: p } = shared;
-        shared = null;
-        useNameResolver(p);
-        await h?.stop();
-      },
+  const started = helper;
+  return {
+    resolver,
+    get parserPid() {
+      return started?.pid ?? null;
+    },
+    async stop() {
+      if (--entry.users > 0) return;
+      if (shared === entry) shared = null;
+      useNameResolver(previous);
+      await started?.stop();
     },
   };
-  shared = entry;
-  return entry.runtime;
 }

@@ -11,6 +11,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../schemas/decision.ts';
 import { reportSchema } from '../../schemas/report.ts';
+import { parentStructure } from '../../services/chemistry/structure.ts';
 import { loadConfig, reviewConfigSchema } from '../../services/common/config.ts';
 import { startReviewServer } from '../../services/review/app.ts';
 import { DEMO_IDS, demoCases } from '../../services/review/demo-cases.ts';
@@ -25,6 +26,8 @@ import { createTestDatabase, type TestDatabase, testLogger } from '../support/en
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results/screenshots');
 const ANALOGUE = 'tert-Butyl 4-(4-fluorophenylamino)piperidine-1-carboxylate, 99%';
+// An industrial solvent (DMI) only the parser reads: the decision identifies nothing in its line.
+const SOLVENT = '1,3-Dimethyl-2-imidazolidinone, 200 L drums';
 
 let db: TestDatabase;
 let server: Awaited<ReturnType<typeof startReviewServer>>;
@@ -50,6 +53,7 @@ beforeAll(async () => {
   input.consignment.consignmentId = `MOL${caseId.slice(0, 8).toUpperCase()}`;
   input.consignment.goods = [
     { ...input.consignment.goods[0]!, description: ANALOGUE, casNumbers: [], hsCode: '293339' },
+    { ...input.consignment.goods[0]!, lineNumber: 2, description: SOLVENT, casNumbers: [], hsCode: '293329' },
   ];
   const report = reportSchema.parse(input);
   const { scorer, rules } = createDefaultScorer();
@@ -130,6 +134,16 @@ describe('case view molecule drawing in Chromium', () => {
     expect(text).toContain(s.inchikey!);
     await figure.screenshot({ path: path.join(SHOTS, 'case-molecule.png') });
     await page.screenshot({ path: path.join(SHOTS, 'case-molecule-page.png'), fullPage: true });
+
+    // The solvent's line, where the decision identified nothing, is read and drawn when the case opens.
+    expect(decision.substances.filter((x) => x.goodsLine === 2 && x.smiles)).toEqual([]);
+    const other = page.locator('#other-structures li').first();
+    await other.waitFor();
+    const otherText = await other.textContent();
+    expect(otherText).toContain(SOLVENT);
+    expect(otherText).toContain(parentStructure('CN1CCN(C)C1=O')!.inchikey); // DMI, drawn from its name
+    expect(await other.locator('figure.molecule svg path').count()).toBeGreaterThan(5);
+    await other.screenshot({ path: path.join(SHOTS, 'case-other-structure.png') });
     expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -160,6 +160,49 @@ function goodsTable(goods) {
   );
 }
 
+/** Chemicals the goods lines name where the decision identified nothing: read when the case was opened. */
+function otherStructures(view) {
+  const list = view.otherStructures ?? [];
+  if (list.length === 0) return '';
+  return h(
+    'div',
+    { id: 'other-structures' },
+    h('h3', {}, 'Other chemicals named in the goods lines'),
+    h(
+      'p.muted',
+      {},
+      'Read from the line by the name parser when this case was opened: what the line names, not part of the decision.',
+    ),
+    h(
+      'ul.hits',
+      {},
+      list.map((st) =>
+        h(
+          'li',
+          {},
+          h('span.w', {}, `#${st.goodsLine}`),
+          h(
+            'div',
+            {},
+            h('b', {}, st.name),
+            goodsLineText(view, st.goodsLine),
+            h('div.sub.mono', { title: 'parent structure (canonical SMILES)' }, st.smiles),
+            st.inchikey ? h('div.sub.mono', { title: 'InChIKey' }, st.inchikey) : '',
+            st.drawing
+              ? h(
+                  'figure.molecule',
+                  { title: 'the structure the name describes' },
+                  svg(st.drawing),
+                  h('figcaption.sub', {}, 'named structure (not identified as controlled)'),
+                )
+              : '',
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** The goods line a substance was found in, as filed. */
 function goodsLineText(view, lineNumber) {
   const g = (view.goods ?? []).find((x) => x.lineNumber === lineNumber);
@@ -614,6 +657,7 @@ export async function mount(main, ctx, { id }) {
                 ),
               )
             : h('p.muted', {}, 'No substance identified.'),
+          otherStructures(view),
         ),
         section(
           'Dispositions',
