@@ -15,9 +15,6 @@ import { infraConfigSchema, loadConfig } from '../services/common/config.ts';
 import { createRootLogger } from '../services/common/logger.ts';
 import { generateReports } from '../services/generator/index.ts';
 import { decodeMessage, screenMessage } from '../services/pipeline/decode.ts';
-import { createKafka } from '../services/pipeline/kafka.ts';
-import { createPipelineMetrics } from '../services/pipeline/metrics.ts';
-import { createPipeline } from '../services/pipeline/pipeline.ts';
 import { loadStoredDocuments } from '../services/pipeline/stored-counterparts.ts';
 import { benchQueue } from '../services/review/bench.ts';
 import { loadScorer } from '../services/runtime/load-scorer.ts';
@@ -274,36 +271,38 @@ async function main() {
 
   // 5. End to end in a real pipeline process (`precursor-risk start --no-review`), timed from its first
   // stored row (so process start-up is not counted) to the last; its peak RSS read from /proc.
-  const child = spawn(
-    process.execPath,
-    [
-      '--max-old-space-size=768',
-      ...(process.env.BENCH_SEMI_SPACE ? [`--max-semi-space-size=${process.env.BENCH_SEMI_SPACE}`] : []),
-      // BENCH_PROFILE=DIR writes a V8 CPU profile of the pipeline process there (`--cpu-prof`).
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-      '--import',
-      'tsx',
-      'services/cli/main.ts',
-      'start',
-      '--no-review',
-    ],
-    {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: {
-        ...process.env,
-        KAFKA_TOPIC: topic,
-        KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-        KAFKA_GROUP_ID: `bench-e2e-${tag}`,
-        CLICKHOUSE_DATABASE: database,
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'error',
-        SINK_BATCH_ROWS: '5000',
-        SINK_FLUSH_MS: '250',
-        WATCHLIST_DIR,
+  const pipelineProcess = (input: string, groupId: string, flushMs: number) =>
+    spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=768',
+        ...(process.env.BENCH_SEMI_SPACE ? [`--max-semi-space-size=${process.env.BENCH_SEMI_SPACE}`] : []),
+        // BENCH_PROFILE=DIR writes a V8 CPU profile of the pipeline process there (`--cpu-prof`).
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+        '--import',
+        'tsx',
+        'services/cli/main.ts',
+        'start',
+        '--no-review',
+      ],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          ...process.env,
+          KAFKA_TOPIC: input,
+          KAFKA_DLQ_TOPIC: `${input}.dlq`,
+          KAFKA_GROUP_ID: groupId,
+          CLICKHOUSE_DATABASE: database,
+          METRICS_PORT: '0',
+          LOG_LEVEL: 'error',
+          SINK_BATCH_ROWS: '5000',
+          SINK_FLUSH_MS: String(flushMs),
+          WATCHLIST_DIR,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+    );
+  const child = pipelineProcess(topic, `bench-e2e-${tag}`, 250);
   let first: { t: number; n: number; cpu: CpuSample } | undefined;
   let stored = 0;
   let pipelineHwmKiB = 0;
@@ -339,27 +338,32 @@ async function main() {
   hwm();
   child.kill('SIGTERM');
   await once(child, 'exit');
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'bench-pipeline', logger });
 
   // 6. Latency from Kafka append to queryable, at half the end-to-end rate, for 20 s.
   const latTopic = `${topic}.lat`;
   const rate = Math.max(100, Math.floor(e2e / 2));
-  const latPipeline = createPipeline({
-    kafka,
-    clickhouse: ch,
-    scorer,
-    logger,
-    metrics: createPipelineMetrics({ defaultMetrics: false }),
-    topic: latTopic,
-    dlqTopic: `${latTopic}.dlq`,
-    groupId: `bench-lat-${tag}`,
-    database,
-    batchRows: 5000,
-    flushMs: 100,
-  });
-  await latPipeline.start();
+  // Its own process, as deployed: inside this process its GC pauses would be those of this one's heap
+  // (all the reports in several forms, ~2.5 GB), not the pipeline's.
+  const latChild = pipelineProcess(latTopic, `bench-lat-${tag}`, 100);
   const producer = kafkaClient().producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
   await producer.connect();
+  // Timed once it consumes: a probe report is stored (start-up and JIT warm-up are not latency).
+  const probe = generateReports({ count: 1, seed: 9 }).reports[0]!;
+  await producer.send({
+    topic: latTopic,
+    acks: 1,
+    messages: [{ key: probe.consignment.consignmentId, value: JSON.stringify(probe) }],
+  });
+  while (
+    (
+      await queryRows<{ n: string }>(
+        ch,
+        sql`SELECT count() AS n FROM ${identifier(`${database}.decisions_raw`)} WHERE messageId = ${probe.messageId}`
+          .text,
+      )
+    )[0]?.n === '0'
+  )
+    await new Promise((r) => setTimeout(r, 100));
   const sentAt = new Map<string, number>();
   const seenAt = new Map<string, number>();
   const latSeconds = 20;
@@ -400,7 +404,8 @@ async function main() {
   polling = false;
   await poller;
   await producer.disconnect();
-  await latPipeline.stop();
+  latChild.kill('SIGTERM');
+  await once(latChild, 'exit');
   const lat = [...sentAt]
     .filter(([id]) => seenAt.has(id))
     .map(([id, s]) => seenAt.get(id)! - s)
