@@ -380,9 +380,9 @@ async function main() {
       );
       const now = Date.now();
       for (const r of got) if (!seenAt.has(r.messageId)) seenAt.set(r.messageId, now);
-      // A window of 2 s, not the newest row seen: an insert into several month partitions commits its
+      // A window of 0.5 s, not the newest row seen: an insert into several month partitions commits its
       // parts one by one, so a row stamped earlier can become visible after a later one.
-      since = Math.max(since, ...got.map((r) => Number(r.ms) - 2000));
+      since = Math.max(since, ...got.map((r) => Number(r.ms) - 500));
       if (!polling && Date.now() > latEnd + 30_000) break;
       await new Promise((r) => setTimeout(r, 20));
     }
