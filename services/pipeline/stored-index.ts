@@ -64,7 +64,7 @@ export interface StoredIndexOptions {
   client: ClickHouseClient;
   database: string;
   logger: Logger;
-  /** Ids of the filter beyond those loaded, before it is rebuilt (default 200,000). */
+  /** Ids of the filter beyond those loaded, before it is rebuilt: at least this (default 200,000), or as many as were loaded. */
   headroom?: number;
   /** Called with the number of consignments indexed when a load completes. */
   onLoaded?: (consignments: number) => void;
@@ -111,9 +111,12 @@ export class StoredConsignments {
         format: 'JSONEachRow',
       });
       const [{ n } = { n: '0' }] = await count.json<{ n: string }>();
-      const headroom = this.opts.headroom ?? 200_000;
-      // uniq is approximate (within ~2 %): the margin keeps the filter from being over-full at once.
-      const filter = new BloomFilter(Math.ceil(Number(n) * 1.1) + headroom);
+      // Room for as many new ids as were stored (at least `headroom`): rebuilds, each a full read, come
+      // geometrically rarer as the store grows. uniq is approximate (~2 %): hence the 10 % margin.
+      const stored = Number(n);
+      const filter = new BloomFilter(
+        Math.ceil(stored * 1.1) + Math.max(this.opts.headroom ?? 200_000, stored),
+      );
       const rs = await this.opts.client.query({
         query: `SELECT DISTINCT consignmentId FROM ${table}`,
         format: 'TabSeparated',
