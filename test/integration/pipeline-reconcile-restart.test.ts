@@ -62,6 +62,27 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       `SELECT ruleHits.ruleId AS ruleIds FROM ${db.database}.decisions WHERE messageId = '${messageId}'`,
     );
 
+  /** Publishes one report (keyed by its consignment) and waits for its decision. */
+  const publishReport = async (
+    r: { messageId: string; consignment: { consignmentId: string } },
+    what: string,
+  ) => {
+    await publish(topics.topic, [
+      {
+        key: r.consignment.consignmentId,
+        value: Buffer.from(JSON.stringify(r)),
+        expectedReason: null,
+        messageId: r.messageId,
+      },
+    ]);
+    return waitFor(
+      what,
+      () => hits(r.messageId),
+      (rows) => rows.length === 1,
+      60_000,
+    );
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase();
     topics = await createTestTopics(1);
@@ -86,20 +107,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     d.consignment.goods[0].hsCode = '293339';
 
     const first = await start();
-    await publish(topics.topic, [
-      {
-        key: consignmentId,
-        value: Buffer.from(JSON.stringify(m)),
-        expectedReason: null,
-        messageId: m.messageId,
-      },
-    ]);
-    await waitFor(
-      'manifest stored',
-      () => hits(m.messageId),
-      (r) => r.length === 1,
-      60_000,
-    );
+    await publishReport(m, 'manifest stored');
     expect((await hits(m.messageId))[0]!.ruleIds).not.toContain('manifest-declaration-mismatch');
     await first.stop();
 
@@ -112,20 +120,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       (n) => n >= 1,
       30_000,
     );
-    await publish(topics.topic, [
-      {
-        key: consignmentId,
-        value: Buffer.from(JSON.stringify(d)),
-        expectedReason: null,
-        messageId: d.messageId,
-      },
-    ]);
-    const [declared] = await waitFor(
-      'declaration stored',
-      () => hits(d.messageId),
-      (r) => r.length === 1,
-      60_000,
-    );
+    const [declared] = await publishReport(d, 'declaration stored');
     expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
     // The manifest is judged again against the declaration (a new row for its messageId).
     const [rejudged] = await waitFor(
@@ -157,20 +152,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     d2.messageId = `d2-${run}`;
     d2.consignment.goods[0].description = 'Reagents';
     d2.consignment.parties.consignee.name = 'Northern Lights Import Services';
-    await publish(topics.topic, [
-      {
-        key: consignmentId,
-        value: Buffer.from(JSON.stringify(d2)),
-        expectedReason: null,
-        messageId: d2.messageId,
-      },
-    ]);
-    const [amended] = await waitFor(
-      'amendment stored',
-      () => hits(d2.messageId),
-      (r) => r.length === 1,
-      60_000,
-    );
+    const [amended] = await publishReport(d2, 'amendment stored');
     expect(amended!.ruleIds.filter((id) => id === 'amended-after-flag').length).toBe(2);
     const [lane] = await queryRows<{ lane: string }>(
       db.client,
@@ -193,20 +175,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     const fresh = structuredClone(manifest);
     fresh.messageId = `n-${run}`;
     fresh.consignment.consignmentId = `NEW${run}`;
-    await publish(topics.topic, [
-      {
-        key: fresh.consignment.consignmentId,
-        value: Buffer.from(JSON.stringify(fresh)),
-        expectedReason: null,
-        messageId: fresh.messageId,
-      },
-    ]);
-    await waitFor(
-      'new consignment stored',
-      () => hits(fresh.messageId),
-      (r) => r.length === 1,
-      60_000,
-    );
+    await publishReport(fresh, 'new consignment stored');
     expect((await metrics.counterpartLookupsSkipped.get()).values[0]?.value).toBe(1);
     expect((await metrics.counterpartLookups.get()).values[0]?.value ?? 0).toBe(0);
   });
