@@ -32,6 +32,7 @@ import { extraSections } from './sections.ts';
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
 // Scoring is measured with party screening on, as a deployment runs it.
 const WATCHLIST_DIR = fileURLToPath(new URL('../models/watchlists/sample/', import.meta.url));
+const KEPT_MARKER = '<!-- written by hand: npm run bench keeps what follows -->';
 const config = loadConfig(infraConfigSchema);
 const logger = createRootLogger('warn');
 const tag = randomBytes(3).toString('hex');
@@ -555,7 +556,18 @@ The end-to-end figures above include these reads: the first document of each con
 ${extra}
 ${queue.markdown}
 `;
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), md);
+  // Comparisons written by hand (alternating runs against other commits) follow a marker line and are
+  // kept: a run rewrites only the figures above it.
+  const target = new URL('../BENCHMARKS.md', import.meta.url);
+  let kept = '';
+  try {
+    const old = readFileSync(target, 'utf8');
+    const at = old.indexOf(KEPT_MARKER);
+    if (at !== -1) kept = `\n${old.slice(at)}`;
+  } catch {
+    // no earlier file
+  }
+  writeFileSync(target, `${md.trimEnd()}\n${kept}`);
   process.stdout.write(md);
 }
 
