@@ -11,7 +11,7 @@ import { fillReportBodies, readReportBodies } from '../storage/reports.ts';
 import { identifier, sql } from '../storage/sql.ts';
 import { consignmentDocuments } from './consignment.ts';
 import { type LineStructure, lineStructures, withDrawings } from './molecule.ts';
-import { caseStates, decisionsByKey, type QueueDocument } from './queue.ts';
+import { caseStates, decisionsByKey, type QueueDocument, queueDocument } from './queue.ts';
 import { type Agency, visibleTo } from './visibility.ts';
 
 export interface Segment {
@@ -361,16 +361,7 @@ export async function buildCaseView(
     { client, database },
     docs.map((d) => d.messageId),
   );
-  const documents: CaseDocument[] = docs.map((d) => ({
-    messageId: d.messageId,
-    documentType: d.documentType,
-    filedAt: d.filedAt,
-    lane: d.lane,
-    riskScore: d.riskScore,
-    screening: d.screening,
-    disposition: docStates.get(d.messageId)?.disposition ?? '',
-    own: d.own,
-  }));
+  const documents: CaseDocument[] = docs.map((d) => ({ ...queueDocument(d, docStates), own: d.own }));
   // An UNSCREENED case has no stored report, so is not listed by consignmentDocuments: add it.
   if (!documents.some((d) => d.messageId === row.messageId))
     documents.push({

@@ -211,10 +211,7 @@ async function newestScoredAtMs(ctx: QueueContext): Promise<number> {
 async function fetchRows(ctx: QueueContext, ids: readonly string[]): Promise<Row[]> {
   if (ids.length === 0) return [];
   const raw = identifier(`${ctx.database}.decisions_raw`);
-  const list = join(
-    ids.map((id) => sql`${id}`),
-    ', ',
-  );
+  const list = inList(ids);
   const copies = await queryRows<Row & { insertedAtMs: string | number }>(
     ctx.client,
     sql`SELECT messageId, consignmentId, documentType, reportingCountry, mode, filedAt, scoredAt,
@@ -299,15 +296,7 @@ export async function queuePage(
       assignee: s?.assignee ?? '',
       disposition: s?.disposition ?? '',
       screening: r.screening,
-      documents: withLead(r, docs.get(r.consignmentId) ?? []).map((d) => ({
-        messageId: d.messageId,
-        documentType: d.documentType,
-        filedAt: d.filedAt,
-        lane: d.lane,
-        riskScore: d.riskScore,
-        screening: d.screening,
-        disposition: docStates.get(d.messageId)?.disposition ?? '',
-      })),
+      documents: withLead(r, docs.get(r.consignmentId) ?? []).map((d) => queueDocument(d, docStates)),
     };
   });
   const last = items[items.length - 1];
@@ -339,6 +328,22 @@ function withLead(r: Row, docs: readonly ConsignmentDocument[]): ConsignmentDocu
   return [...docs, lead].sort((a, b) => a.filedAt.localeCompare(b.filedAt) || a.scoredAtMs - b.scoredAtMs);
 }
 
+/** A document of a consignment as the queue lists it, with its case's latest disposition. */
+export function queueDocument(
+  d: ConsignmentDocument,
+  states: ReadonlyMap<string, { disposition: string }>,
+): QueueDocument {
+  return {
+    messageId: d.messageId,
+    documentType: d.documentType,
+    filedAt: d.filedAt,
+    lane: d.lane,
+    riskScore: d.riskScore,
+    screening: d.screening,
+    disposition: states.get(d.messageId)?.disposition ?? '',
+  };
+}
+
 /** Current assignee and disposition of the given cases. */
 export async function caseStates(
   ctx: QueueContext,
@@ -346,10 +351,7 @@ export async function caseStates(
 ): Promise<Map<string, { assignee: string; disposition: string }>> {
   const out = new Map<string, { assignee: string; disposition: string }>();
   if (messageIds.length === 0) return out;
-  const ids = join(
-    messageIds.map((id) => sql`${id}`),
-    ', ',
-  );
+  const ids = inList(messageIds);
   const assignments = identifier(`${ctx.database}.assignments`);
   const dispositions = identifier(`${ctx.database}.dispositions`);
   const [a, d] = await Promise.all([
