@@ -235,6 +235,29 @@ const NOT_CHEMICAL = new Set(
   ),
 );
 
+/** An analogue read from the wording alone (a family's pattern, a modified listed name): no structure. */
+function patternAnalogue(
+  substanceId: string | null,
+  family: { id: string; label: string },
+  salt: boolean,
+  evidence: string,
+): ChemicalMatch {
+  return {
+    substanceId,
+    familyId: family.id,
+    name: family.label,
+    kind: 'ANALOGUE',
+    resolvedBy: 'TEXT_PATTERN',
+    confidence: CONFIDENCE.TEXT_PATTERN,
+    cas: null,
+    salt,
+    evidence,
+    smiles: null,
+    inchikey: null,
+    smarts: null,
+  };
+}
+
 function addMatch(matches: Map<string, ChemicalMatch>, m: ChemicalMatch): void {
   const key = m.familyId !== null ? `family:${m.familyId}` : (m.substanceId ?? m.name);
   const prev = matches.get(key);
@@ -467,20 +490,7 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
       // as "fentanyl" in any English name is; other modified names are left to the structure (none here).
       const family = fentanylFamily;
       if (family !== undefined && !f.entry.lookalike && substances.get(f.entry.id)?.role === 'opioid')
-        addMatch(matches, {
-          substanceId: family.parent,
-          familyId: family.id,
-          name: family.label,
-          kind: 'ANALOGUE',
-          resolvedBy: 'TEXT_PATTERN',
-          confidence: CONFIDENCE.TEXT_PATTERN,
-          cas: null,
-          salt,
-          evidence: f.name,
-          smiles: null,
-          inchikey: null,
-          smarts: null,
-        });
+        addMatch(matches, patternAnalogue(family.parent, family, salt, f.name));
     }
 
     // A test strip or kit names the drug it detects, not the goods.
@@ -611,20 +621,15 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
         const familyId = s.entry.lookalike ? null : (substances.get(s.entry.id)?.substituentFamily ?? null);
         const family = familyId === null ? undefined : families.find((f) => f.id === familyId);
         if (family !== undefined)
-          addMatch(matches, {
-            substanceId: s.entry.id,
-            familyId: family.id,
-            name: family.label,
-            kind: 'ANALOGUE',
-            resolvedBy: 'TEXT_PATTERN',
-            confidence: CONFIDENCE.TEXT_PATTERN,
-            cas: null,
-            salt,
-            evidence: prev !== undefined && isSubstituentToken(prev) ? `${prev} ${words}` : words,
-            smiles: null,
-            inchikey: null,
-            smarts: null,
-          });
+          addMatch(
+            matches,
+            patternAnalogue(
+              s.entry.id,
+              family,
+              salt,
+              prev !== undefined && isSubstituentToken(prev) ? `${prev} ${words}` : words,
+            ),
+          );
         return false;
       }
       if (s.entry.lookalike) {
@@ -665,20 +670,7 @@ export function createIdentifier(kb: ChemistryKnowledge, resolver: () => NameRes
       for (const f of families) {
         if (f.requireAll.length === 0) continue;
         if (f.requireAll.every((r) => r.test(padded)) && !f.exclude.some((r) => r.test(padded))) {
-          addMatch(matches, {
-            substanceId: f.parent,
-            familyId: f.id,
-            name: f.label,
-            kind: 'ANALOGUE',
-            resolvedBy: 'TEXT_PATTERN',
-            confidence: CONFIDENCE.TEXT_PATTERN,
-            cas: null,
-            salt,
-            evidence: description.slice(0, 80),
-            smiles: null,
-            inchikey: null,
-            smarts: null,
-          });
+          addMatch(matches, patternAnalogue(f.parent, f, salt, description.slice(0, 80)));
           break;
         }
       }
