@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BloomFilter, unescapeTsv } from './stored-index.ts';
+import { BloomFilter } from './stored-index.ts';
 
 describe('BloomFilter', () => {
   it('never answers no for an added string', () => {
@@ -20,11 +20,5 @@ describe('BloomFilter', () => {
     let wrong = 0;
     for (let i = 0; i < 100_000; i++) if (f.has(`XX-${i}`)) wrong++;
     expect(wrong / 100_000).toBeLessThan(0.02);
-  });
-});
-
-describe('unescapeTsv', () => {
-  it('undoes ClickHouse TabSeparated escapes', () => {
-    expect(unescapeTsv('a\\tb\\\\c\\nd')).toBe('a\tb\\c\nd');
   });
 });

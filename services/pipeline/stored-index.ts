@@ -10,7 +10,7 @@
 // more ids were added than it was sized for, so its false-positive rate stays near 1 %.
 import type { Logger } from '../common/logger.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
-import { identifier } from '../storage/sql.ts';
+import { identifier, tsvUnescape } from '../storage/sql.ts';
 
 /** A Bloom filter over strings: `has` is never false for an added string. */
 export class BloomFilter {
@@ -125,7 +125,7 @@ export class StoredConsignments {
       for await (const rows of rs.stream()) {
         for (const row of rows as { text: string }[]) {
           // TabSeparated escapes: the id as stored, backslash sequences undone.
-          filter.add(row.text.includes('\\') ? unescapeTsv(row.text) : row.text);
+          filter.add(row.text.includes('\\') ? tsvUnescape(row.text) : row.text);
           loaded++;
         }
       }
@@ -148,20 +148,4 @@ export class StoredConsignments {
       );
     }
   }
-}
-
-const TSV_UNESCAPES: Record<string, string> = {
-  '\\': '\\',
-  t: '\t',
-  n: '\n',
-  r: '\r',
-  '0': '\0',
-  b: '\b',
-  f: '\f',
-  "'": "'",
-};
-
-/** A TabSeparated field's text as the value it encodes. */
-export function unescapeTsv(field: string): string {
-  return field.replace(/\\(.)/g, (_m, c: string) => TSV_UNESCAPES[c] ?? c);
 }

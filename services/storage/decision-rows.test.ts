@@ -10,6 +10,7 @@ import {
   reportLine,
   tsvLine,
 } from './decision-rows.ts';
+import { tsvUnescape } from './sql.ts';
 import { TsvBuffer } from './tsv-buffer.ts';
 
 const reports = generateReports({ count: 200, seed: 4 }).reports;
@@ -18,10 +19,6 @@ const decisions = createDefaultScorer().scorer.scoreBatch(parsed, new Date('2026
 const rows = decisions.map((d, i) =>
   decisionRow(d, parsed[i]!, { topic: 't', partition: 1, offset: String(i) }),
 );
-
-/** ClickHouse's reading of one TabSeparated field. */
-const tsvUnescape = (field: string) =>
-  field.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '0': '\0' })[c] ?? c);
 
 describe('decision rows as TabSeparated lines', () => {
   it('DECISION_COLUMNS names exactly the fields decisionRow fills, and no report body', () => {

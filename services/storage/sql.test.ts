@@ -1,5 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeString, formatDateTime, identifier, inList, join, literal, SqlFragment, sql } from './sql.ts';
+import {
+  escapeString,
+  formatDateTime,
+  identifier,
+  inList,
+  join,
+  literal,
+  SqlFragment,
+  sql,
+  tsvField,
+  tsvUnescape,
+} from './sql.ts';
 
 describe('escapeString / literal(string)', () => {
   it('quotes plain text', () => {
@@ -122,5 +134,19 @@ describe('inList', () => {
   it('escapes each value and lists each once, in first-seen order', () => {
     expect(inList(["a'b", 'c', "a'b", 'x\\y']).text).toBe("'a\\'b', 'c', 'x\\\\y'");
     expect(sql`k IN (${inList([1, 2, 2])})`.text).toBe('k IN (1, 2)');
+  });
+});
+
+describe('tsvUnescape', () => {
+  it('undoes ClickHouse TabSeparated escapes', () => {
+    expect(tsvUnescape('a\\tb\\\\c\\nd')).toBe('a\tb\\c\nd');
+  });
+
+  it('reads back any string tsvField wrote', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        expect(tsvUnescape(tsvField(text))).toBe(text);
+      }),
+    );
   });
 });

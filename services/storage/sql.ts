@@ -64,6 +64,22 @@ export function tsvField(value: string | number | bigint | boolean | readonly (s
   throw new TypeError(`unsupported TSV value: ${typeof value}`);
 }
 
+const TSV_UNESCAPES: Record<string, string> = {
+  '\\': '\\',
+  t: '\t',
+  n: '\n',
+  r: '\r',
+  '0': '\0',
+  b: '\b',
+  f: '\f',
+  "'": "'",
+};
+
+/** A TabSeparated field's text as the string it encodes (the inverse of tsvField for strings). */
+export function tsvUnescape(field: string): string {
+  return field.replace(/\\(.)/g, (_m, c: string) => TSV_UNESCAPES[c] ?? c);
+}
+
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
