@@ -178,11 +178,6 @@ export function tsvLine(row: DecisionRow, columns: readonly string[] = DECISION_
   return line;
 }
 
-/** A row as the TabSeparated bytes of one line, newline included (tests, benchmarks). */
-export function tsvLineBytes(row: DecisionRow, columns: readonly string[] = DECISION_COLUMNS): Buffer {
-  return Buffer.from(`${tsvLine(row, columns)}\n`);
-}
-
 /** What a `reports` row says of its message besides the body. */
 export interface ReportMeta {
   consignmentId: string;
