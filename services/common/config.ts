@@ -106,6 +106,15 @@ export const pipelineConfigSchema = z
       .max(65535)
       .default(9464)
       .describe('/metrics, /healthz, /readyz'),
+    COUNTERPART_CACHE_MB: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65_536)
+      .default(128)
+      .describe(
+        'memory for documents awaiting the other document of their consignment; beyond it the oldest are read back from ClickHouse when needed',
+      ),
     RULES_DIR: z.string().min(1).optional().describe('rules directory (default: models/rules)'),
     MODELS_DIR: z.string().min(1).optional().describe('model registry directory (default: models)'),
     ...lanePolicyShape,

@@ -1,8 +1,9 @@
 // Reads: validated reports as the pipeline sees them. Writes: nothing; remembers the latest report
 // of each document kind per consignment, so that when the MANIFEST and the DECLARATION of one
 // consignment have both arrived, both can be judged against each other (reconciliation).
-// Guarantees: bounded memory (least recently seen consignments are forgotten first); a remembered
-// document is kept as its message's bytes (off the V8 heap: 20,000 consignments of parsed reports
+// Guarantees: bounded memory, counted in bytes (least recently seen consignments are forgotten
+// first once the remembered documents reach the budget); a remembered document is kept as its
+// message's bytes (off the V8 heap: 20,000 consignments of parsed reports
 // made every major GC trace millions of objects) and decoded again only when its counterpart
 // arrives. Both documents share the Kafka key (consignmentId), so they reach the same partition and
 // the same process; what this process has not seen (restart, rebalance, eviction) the pipeline looks
@@ -33,6 +34,29 @@ export interface Remembered {
 
 type Pair = Partial<Record<DocumentType, Remembered>>;
 
+/**
+ * What one remembered document costs besides its bytes (its entry, the pair, the Map slot), so a
+ * budget in bytes also bounds a flood of tiny documents.
+ */
+export const ENTRY_OVERHEAD_BYTES = 256;
+
+/**
+ * The pipeline's default budget (COUNTERPART_CACHE_MB). In the generator's traffic half of the pairs
+ * are ~7,000 consignments apart and a tenth over 24,000; 128 MiB holds ~75,000 documents of 1.6 kB,
+ * where the earlier 20,000 consignments sent one pair in six to the store (a ClickHouse read of
+ * ~0.25 ms per consignment while the batch waits).
+ */
+export const DEFAULT_COUNTERPART_CACHE_MB = 128;
+
+export interface CounterpartLimits {
+  /** Remembered bytes (documents plus ENTRY_OVERHEAD_BYTES each) above which the oldest consignments go. */
+  bytes: number;
+  /** At most this many consignments (default: no limit beyond bytes). */
+  consignments?: number;
+}
+
+const cost = (e: Remembered | undefined) => (e === undefined ? 0 : e.bytes.length + ENTRY_OVERHEAD_BYTES);
+
 const other = (t: DocumentType): DocumentType => (t === 'MANIFEST' ? 'DECLARATION' : 'MANIFEST');
 
 /** The remembered document read again as the pipeline read it; undefined if it no longer decodes. */
@@ -50,10 +74,23 @@ export class CounterpartCache {
   // Copies packed into 64 KiB slabs: a pooled Buffer per message was 4 % of the pipeline's main thread.
   private readonly slab = new ByteSlab();
 
-  constructor(private readonly capacity: number) {}
+  private readonly maxBytes: number;
+  private readonly maxConsignments: number;
+  private used = 0;
 
+  constructor(limits: CounterpartLimits) {
+    this.maxBytes = limits.bytes;
+    this.maxConsignments = limits.consignments ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Consignments remembered. */
   get size(): number {
     return this.pairs.size;
+  }
+
+  /** Bytes counted against the budget. */
+  get bytes(): number {
+    return this.used;
   }
 
   /** Whether anything of this consignment is remembered (it was then looked up in the store already). */
@@ -79,7 +116,21 @@ export class CounterpartCache {
     return doc && doc.messageId !== report.messageId ? doc : undefined;
   }
 
-  /** Remembers the document as a copy of `bytes` (never a view into a Kafka fetch buffer). */
+  /**
+   * Forgets the least recently seen consignments until it is within its limits (the newest one stays
+   * even alone over budget: its counterpart may be next). Separate from `remember`, so that a batch
+   * remembers all its documents first and only then lets old ones go: forgetting while the batch was
+   * being read dropped counterparts that later documents of the same batch were about to pair with.
+   */
+  trim(): void {
+    while (this.pairs.size > 1 && (this.used > this.maxBytes || this.pairs.size > this.maxConsignments)) {
+      const [oldest, gone] = this.pairs.entries().next().value!;
+      this.used -= cost(gone.MANIFEST) + cost(gone.DECLARATION);
+      this.pairs.delete(oldest);
+    }
+  }
+
+  /** Remembers the document as a copy of `bytes` (never a view into a Kafka fetch buffer); see `trim`. */
   remember(doc: SeenDocument, bytes: Buffer): Remembered {
     const id = doc.report.consignment.consignmentId;
     const entry: Remembered = {
@@ -91,13 +142,9 @@ export class CounterpartCache {
     if (doc.lane !== undefined) entry.lane = doc.lane;
     const pair = this.pairs.get(id) ?? {};
     this.pairs.delete(id); // re-insert: Map order is the recency order
+    this.used += cost(entry) - cost(pair[doc.report.documentType]);
     pair[doc.report.documentType] = entry;
     this.pairs.set(id, pair);
-    while (this.pairs.size > this.capacity) {
-      const oldest = this.pairs.keys().next().value;
-      if (oldest === undefined) break;
-      this.pairs.delete(oldest);
-    }
     return entry;
   }
 }

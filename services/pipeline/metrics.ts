@@ -50,6 +50,16 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'consignments in the store when the stored-consignments index was last loaded (0: not loaded)',
       registers: [registry],
     }),
+    counterpartCacheBytes: new Gauge({
+      name: `${ns}_counterpart_cache_bytes`,
+      help: 'bytes of documents remembered for reconciliation (bounded by COUNTERPART_CACHE_MB)',
+      registers: [registry],
+    }),
+    counterpartCacheConsignments: new Gauge({
+      name: `${ns}_counterpart_cache_consignments`,
+      help: 'consignments with a document remembered for reconciliation',
+      registers: [registry],
+    }),
     counterpartLookupFailures: new Counter({
       name: `${ns}_counterpart_lookup_failures_total`,
       help: 'failed reads of stored documents (the batch was judged on memory only)',

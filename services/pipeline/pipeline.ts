@@ -26,7 +26,14 @@ import {
   unreadRow,
 } from '../storage/decision-rows.ts';
 import { TsvBuffer } from '../storage/tsv-buffer.ts';
-import { CounterpartCache, type Remembered, recall, type SeenDocument } from './counterparts.ts';
+import {
+  CounterpartCache,
+  type CounterpartLimits,
+  DEFAULT_COUNTERPART_CACHE_MB,
+  type Remembered,
+  recall,
+  type SeenDocument,
+} from './counterparts.ts';
 import { reportParser, screenMessage } from './decode.ts';
 import {
   type Consumer,
@@ -78,8 +85,11 @@ export interface PipelineOptions {
   backlogFlushMs?: number;
   /** Upper bound of the retry backoff while ClickHouse is down. */
   maxBackoffMs?: number;
-  /** Consignments remembered for manifest ↔ declaration reconciliation (default 20,000). */
-  counterpartCapacity?: number;
+  /**
+   * Memory for manifest ↔ declaration reconciliation (default DEFAULT_COUNTERPART_CACHE_MB): a
+   * document whose counterpart has been forgotten costs a read of the store before its batch is judged.
+   */
+  counterpartLimits?: CounterpartLimits;
   /** Time allowed for stop(): stop fetching, flush, commit, disconnect. */
   shutdownMs?: number;
   clock?: () => Date;
@@ -159,7 +169,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const permitUsageTable = `${opts.database}.permit_usage`;
   const reportsTable = `${opts.database}.reports`;
   const { metrics } = opts;
-  const seen = new CounterpartCache(opts.counterpartCapacity ?? 20_000);
+  const seen = new CounterpartCache(
+    opts.counterpartLimits ?? { bytes: DEFAULT_COUNTERPART_CACHE_MB * 2 ** 20 },
+  );
   // Which consignments the store may hold: the others need no lookup (loaded at each assignment).
   const stored = new StoredConsignments({
     client: opts.clickhouse,
@@ -415,6 +427,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         pending.shadow.push(shadowRow(s));
       metrics.reconciled.inc(again.length);
     }
+    // Only now: old consignments forgotten mid-batch were counterparts its later documents missed.
+    seen.trim();
   }
 
   /** A replayed fix (header `supersedes`) replaces the UNSCREENED row of the message it corrects. */
@@ -565,6 +579,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     lagByPartition.set(batch.partition, Number.isFinite(lag) ? lag : 0);
     metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
     metrics.bufferedRows.set(chunkSize(pending));
+    metrics.counterpartCacheBytes.set(seen.bytes);
+    metrics.counterpartCacheConsignments.set(seen.size);
     // Store while the next batch is scored (ClickHouse works on the other core); wait only when the
     // buffer runs ahead of the sink, so memory stays bounded.
     if (chunkSize(pending) >= opts.batchRows && outageSince === undefined) {

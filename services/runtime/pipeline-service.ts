@@ -74,6 +74,7 @@ export async function startPipelineService(config: PipelineConfig, logger: Logge
     database: config.CLICKHOUSE_DATABASE,
     batchRows: config.SINK_BATCH_ROWS,
     flushMs: config.SINK_FLUSH_MS,
+    counterpartLimits: { bytes: config.COUNTERPART_CACHE_MB * 2 ** 20 },
     feedCountry: config.FEED_COUNTRY,
     warmUpMessages: warmUpMessages(),
   });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../services/pipeline/kafka.ts';
 import { createPipelineMetrics } from '../../services/pipeline/metrics.ts';
-import { createPipeline, type Pipeline } from '../../services/pipeline/pipeline.ts';
+import { createPipeline, type Pipeline, type PipelineOptions } from '../../services/pipeline/pipeline.ts';
 import { loadStoredDocuments } from '../../services/pipeline/stored-counterparts.ts';
 import { loadScorer } from '../../services/runtime/load-scorer.ts';
 import type { Scorer } from '../../services/scoring/scorer.ts';
@@ -34,7 +34,10 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
   const run = randomBytes(4).toString('hex').toUpperCase();
   const consignmentId = `RST${run}`;
 
-  const start = async (metrics = createPipelineMetrics({ defaultMetrics: false })) => {
+  const start = async (
+    metrics = createPipelineMetrics({ defaultMetrics: false }),
+    extra: Partial<PipelineOptions> = {},
+  ) => {
     const p = createPipeline({
       kafka: createKafka({
         brokers: infraConfig.KAFKA_BROKERS,
@@ -51,6 +54,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       database: db.database,
       batchRows: 100,
       flushMs: 100,
+      ...extra,
     });
     running.push(p);
     await p.start();
@@ -186,5 +190,58 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       ['DECLARATION', `d2-${run}`],
       ['MANIFEST', `m-${run}`],
     ]);
+  });
+
+  it('pairs a document with a counterpart its own batch pushes out of memory', async () => {
+    for (const p of running.splice(0)) await p.stop();
+    topics = await createTestTopics(1);
+    // Room for two consignments: the batch below brings three.
+    const metrics = createPipelineMetrics({ defaultMetrics: false });
+    await start(metrics, { counterpartLimits: { bytes: 1 << 30, consignments: 2 } });
+    await waitFor(
+      'stored consignments indexed',
+      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
+      (n) => n >= 1,
+      30_000,
+    );
+    const m = structuredClone(manifest);
+    m.messageId = `em-${run}`;
+    m.consignment.consignmentId = `EVI${run}`;
+    await publishReport(m, 'manifest stored');
+    const others = [1, 2].map((k) => {
+      const o = structuredClone(manifest);
+      o.messageId = `eo${k}-${run}`;
+      o.consignment.consignmentId = `EVO${k}${run}`;
+      return o;
+    });
+    const d = structuredClone(m);
+    d.messageId = `ed-${run}`;
+    d.documentType = 'DECLARATION';
+    d.filedAt = '2026-03-02T18:00:00Z';
+    d.consignment.goods[0].description = 'Laboratory reagents, piperidine derivatives';
+    d.consignment.goods[0].hsCode = '293339';
+    // One produce request, one fetch: the two new consignments are remembered before the declaration
+    // is paired, and the manifest is then the oldest of three.
+    await publish(
+      topics.topic,
+      [...others, d].map((r) => ({
+        key: r.consignment.consignmentId,
+        value: Buffer.from(JSON.stringify(r)),
+        expectedReason: null,
+        messageId: r.messageId,
+      })),
+    );
+    const [declared] = await waitFor(
+      'declaration stored',
+      () => hits(d.messageId),
+      (rows) => rows.length === 1,
+      60_000,
+    );
+    expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
+    // Paired from memory: the manifest was known when the batch arrived, so nothing was read back.
+    expect((await metrics.counterpartLookups.get()).values[0]?.value ?? 0).toBe(0);
+    expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
+    // Trimmed once the batch was judged.
+    expect((await metrics.counterpartCacheConsignments.get()).values[0]?.value).toBeLessThanOrEqual(2);
   });
 });
