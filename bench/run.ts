@@ -285,8 +285,9 @@ async function main() {
     spawn(
       process.execPath,
       [
+        // As scripts/cli.mjs runs `npm start`.
         '--max-old-space-size=768',
-        ...(process.env.BENCH_SEMI_SPACE ? [`--max-semi-space-size=${process.env.BENCH_SEMI_SPACE}`] : []),
+        `--max-semi-space-size=${process.env.BENCH_SEMI_SPACE ?? 32}`,
         // BENCH_PROFILE=DIR writes a V8 CPU profile of the pipeline process there (`--cpu-prof`).
         ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
         '--import',
