@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decisionSchema, type RuleHit } from '../../schemas/decision.ts';
 import { type Report, reportSchema } from '../../schemas/report.ts';
@@ -9,6 +10,7 @@ import {
   laneFor,
   RANDOM_SELECTION_RULE_ID,
   selectionDraw,
+  topFeatures,
 } from './decide.ts';
 import { computeFacts } from './facts.ts';
 import { NullModel, type RiskModel } from './risk-model.ts';
@@ -222,5 +224,24 @@ describe('reconciliation of the two documents of one consignment', () => {
     }
     // The same document without its counterpart is judged as before.
     expect(scorer.scoreBatch([manifest], at)[0]).toEqual(alone);
+  });
+});
+
+describe('topFeatures', () => {
+  it('equals a stable sort by magnitude and a slice, ties and non-finite values included', () => {
+    const value = fc.oneof(
+      fc.constantFrom(0, 0.5, -0.5, 1, -1, Number.NaN, Number.POSITIVE_INFINITY),
+      fc.double({ min: -3, max: 3, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 80 }), fc.integer({ min: 0, max: 12 }), (values, n) => {
+        const contributions = values.map((contribution, i) => ({ feature: `f${i}`, contribution }));
+        const expected = [...contributions]
+          .filter((c) => Number.isFinite(c.contribution))
+          .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+          .slice(0, n);
+        expect(topFeatures({ score: 0.5, contributions }, n)).toEqual(expected);
+      }),
+    );
   });
 });
