@@ -566,11 +566,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (last === undefined) return;
     metrics.consumed.inc(batch.messages.length);
     if (valid.length > 0) {
-      await recallStored(valid);
+      // The store read (ClickHouse) and the name parser's request for names the table lacks (OPSIN,
+      // bounded by its deadline) wait on other processes and on nothing of each other: both at once.
+      await Promise.all([recallStored(valid), opts.scorer.prepare?.(valid.map((v) => v.report))]);
       // Looked up (or known absent) before being added: from now on the store may hold them.
       for (const v of valid) stored.add(v.report.consignment.consignmentId);
-      // Names the table lacks go to the name parser in one request, bounded by its deadline (never blocks).
-      await opts.scorer.prepare?.(valid.map((v) => v.report));
       scoreValid(valid);
     }
     pending.offsets.set(batch.partition, nextOffset(last));
