@@ -3,7 +3,7 @@
 // `npm install`, which would resolve afresh). Plain Node on purpose: it runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,11 +20,17 @@ export function ensureSupportedNode() {
   }
 }
 
-/** Runs `npm ci` when node_modules is missing or was installed from another lock. */
+/** Runs `npm ci` when node_modules is missing or was installed from another lock or other patches. */
 export function ensureDependencies() {
-  const lockHash = createHash('sha256')
-    .update(readFileSync(join(root, 'package-lock.json')))
-    .digest('hex');
+  // The lock and the patches applied at install (patches/): a changed patch needs a new install too.
+  const hash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json')));
+  const patches = join(root, 'patches');
+  if (existsSync(patches))
+    for (const name of readdirSync(patches)
+      .filter((n) => n.endsWith('.patch'))
+      .sort())
+      hash.update(name).update(readFileSync(join(patches, name)));
+  const lockHash = hash.digest('hex');
   const stamp = join(root, 'node_modules', '.precursor-risk-lock.sha256');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) return;
   process.stderr.write('\n[setup] npm ci (exactly the committed package-lock.json)\n');
