@@ -36,7 +36,8 @@ describe('mergeNetworks', () => {
     const got = logitView(merged).predict(x) as tf.Tensor;
     const worst = tf.max(tf.abs(got.sub(mean))).dataSync()[0]!;
     expect(worst).toBeLessThan(1e-5);
-    tf.dispose([x, mean, got, merged, ...members]);
+    tf.dispose([x, mean, got]);
+    for (const net of [merged, ...members]) net.dispose();
   });
 });
 
