@@ -71,6 +71,13 @@ function sideBySide(r: Awaited<ReturnType<typeof evaluate>>) {
   };
 }
 
+function hiddenArg(value: string): [number, number] {
+  const parts = value.split(',').map((v) => Number(v.trim()));
+  if (parts.length !== 2 || parts.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1024))
+    throw new InvalidArgumentError('expected two unit counts from 1 to 1024, e.g. 24,12');
+  return [parts[0]!, parts[1]!];
+}
+
 function patternArg(value: string, previous: string[]): string[] {
   if (!(value in PATTERNS))
     throw new InvalidArgumentError(`expected a generator pattern: ${Object.keys(PATTERNS).join(', ')}`);
@@ -127,6 +134,7 @@ export function registerDataScienceCommands(program: Command): void {
       int(1, 16, 'a member count'),
       1,
     )
+    .option('--hidden <h1,h2>', "units of the two hidden layers (each member's)", hiddenArg, [32, 16])
     .option(
       '--distill <share>',
       "train one network of the served size on (1 - share) x label + share x the members' mean probability",
@@ -159,6 +167,7 @@ export function registerDataScienceCommands(program: Command): void {
         epochs: number;
         seed: number;
         members: number;
+        hidden: [number, number];
         distill: number;
         out?: string;
         since?: Date;
@@ -203,6 +212,7 @@ export function registerDataScienceCommands(program: Command): void {
             epochs: o.epochs,
             seed: o.seed,
             members: o.members,
+            hidden: o.hidden,
             distill: o.distill,
             holdout: o.holdoutCount > 0 ? { seed: o.holdoutSeed, count: o.holdoutCount } : null,
             table: ch?.table ?? null,

@@ -42,6 +42,8 @@ export interface TrainRunOptions {
   seed?: number;
   /** Networks trained from different initial weights; served as their merged mean logit (model/train.ts). */
   members?: number;
+  /** Units of the network's two hidden layers (of each member); default [32, 16]. */
+  hidden?: readonly [number, number];
   /** Distil the members into one network of the served size (share of the soft target; 0: none). */
   distill?: number;
   /** Generated reports for the held-out metrics in the manifest (generator truth: every report labelled). */
@@ -201,6 +203,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
     epochs,
     seed,
     members: opts.members ?? 1,
+    ...(opts.hidden ? { hidden: opts.hidden } : {}),
     distill: opts.distill ?? 0,
     ...(weights ? { sampleWeights: weights } : {}),
     generator: null,
