@@ -71,6 +71,13 @@ function sideBySide(r: Awaited<ReturnType<typeof evaluate>>) {
   };
 }
 
+function hiddenArg(value: string): [number, number] {
+  const parts = value.split(',').map((v) => Number(v.trim()));
+  if (parts.length !== 2 || parts.some((n) => !Number.isSafeInteger(n) || n < 1 || n > 1024))
+    throw new InvalidArgumentError('expected two unit counts from 1 to 1024, e.g. 24,12');
+  return [parts[0]!, parts[1]!];
+}
+
 function patternArg(value: string, previous: string[]): string[] {
   if (!(value in PATTERNS))
     throw new InvalidArgumentError(`expected a generator pattern: ${Object.keys(PATTERNS).join(', ')}`);
@@ -121,6 +128,19 @@ export function registerDataScienceCommands(program: Command): void {
     .option('--labels <file>', 'label side file (default: <FILE>.labels.jsonl)')
     .option('--epochs <n>', 'upper bound on epochs (early stopping ends sooner)', int(1, 1000, 'epochs'), 60)
     .option('--seed <s>', 'seed of weights, split and batch order', int(0, 2 ** 31 - 1, 'a seed'), 1)
+    .option(
+      '--members <k>',
+      'networks trained from different initial weights, served as one network of their mean logit',
+      int(1, 16, 'a member count'),
+      1,
+    )
+    .option('--hidden <h1,h2>', "units of the two hidden layers (each member's)", hiddenArg, [32, 16])
+    .option(
+      '--distill <share>',
+      "train one network of the served size on (1 - share) x label + share x the members' mean probability",
+      shareArg,
+      0,
+    )
     .addOption(new Option('--out <dir>', 'registry folder to add the version to').default(undefined))
     .addOption(
       new Option('--since <iso>', 'ClickHouse: labels of decisions scored at or after').argParser(iso),
@@ -146,6 +166,9 @@ export function registerDataScienceCommands(program: Command): void {
         labels?: string;
         epochs: number;
         seed: number;
+        members: number;
+        hidden: [number, number];
+        distill: number;
         out?: string;
         since?: Date;
         until?: Date;
@@ -188,6 +211,9 @@ export function registerDataScienceCommands(program: Command): void {
             registryDir: e.registryDir,
             epochs: o.epochs,
             seed: o.seed,
+            members: o.members,
+            hidden: o.hidden,
+            distill: o.distill,
             holdout: o.holdoutCount > 0 ? { seed: o.holdoutSeed, count: o.holdoutCount } : null,
             table: ch?.table ?? null,
             lanePolicyPath: lanePolicyPath(e),

@@ -43,7 +43,7 @@ describe('model slot', () => {
     });
     await slot.ready;
     const first = slot.version;
-    expect(first).toBe('m-20261207-6f4ec581');
+    expect(first).toBe('m-20261207-0a9e8c78');
     const t0 = Date.now();
     await writePointer(dir, 'champion', copy);
     await until(() => slot!.version === copy, 3000);
@@ -79,7 +79,7 @@ describe('model slot', () => {
     await writeFile(path.join(dir, copy, 'weights.bin'), 'garbage');
     await writePointer(dir, 'champion', copy);
     await new Promise((r) => setTimeout(r, 400));
-    expect(slot.version).toBe('m-20261207-6f4ec581');
+    expect(slot.version).toBe('m-20261207-0a9e8c78');
     expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(1);
   });
 

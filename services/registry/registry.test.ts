@@ -12,7 +12,7 @@ import {
 } from './registry.ts';
 import { scratchRegistry } from './test-registry.ts';
 
-const CHAMPION = 'm-20261207-6f4ec581';
+const CHAMPION = 'm-20261207-0a9e8c78';
 
 describe('registry on disk', () => {
   let dir: string;

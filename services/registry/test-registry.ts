@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_REGISTRY_DIR } from '../scoring/model.ts';
 
-export const CHAMPION = 'm-20261207-6f4ec581';
+export const CHAMPION = 'm-20261207-0a9e8c78';
 
 /** A registry with the committed champion and a copy of it under another version name. */
 export async function scratchRegistry(): Promise<{ dir: string; copy: string }> {

@@ -40,6 +40,12 @@ export interface TrainRunOptions {
   registryDir: string;
   epochs?: number;
   seed?: number;
+  /** Networks trained from different initial weights; served as their merged mean logit (model/train.ts). */
+  members?: number;
+  /** Units of the network's two hidden layers (of each member); default [32, 16]. */
+  hidden?: readonly [number, number];
+  /** Distil the members into one network of the served size (share of the soft target; 0: none). */
+  distill?: number;
   /** Generated reports for the held-out metrics in the manifest (generator truth: every report labelled). */
   holdout?: { seed: number; count: number } | null;
   /** ClickHouse for `--from clickhouse` and for the model_registry row; null = neither. */
@@ -196,6 +202,9 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainRunResult
     labels: data.positive,
     epochs,
     seed,
+    members: opts.members ?? 1,
+    ...(opts.hidden ? { hidden: opts.hidden } : {}),
+    distill: opts.distill ?? 0,
     ...(weights ? { sampleWeights: weights } : {}),
     generator: null,
     ...(opts.logger ? { logger: { info: (o: object, m: string) => opts.logger?.debug(o, m) } } : {}),

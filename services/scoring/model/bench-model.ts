@@ -1,10 +1,11 @@
 // Measures the generator, feature extraction and the champion model (forward pass with and without
-// contributions) on this machine. Reads the committed champion; writes a JSON summary to stdout.
-// Run: npx tsx services/scoring/model/bench-model.ts
+// contributions) on this machine. Reads the committed champion, or the model folder given as the first
+// argument; writes a JSON summary to stdout.
+// Run: npx tsx services/scoring/model/bench-model.ts [model folder]
 import { reportSchema } from '../../../schemas/report.ts';
 import { generateReports } from '../../generator/index.ts';
 import { extractBatch, FEATURE_COUNT } from '../features.ts';
-import { loadChampion } from '../model.ts';
+import { loadChampion, loadModel } from '../model.ts';
 
 const best = (runs: number, f: () => number) => Math.min(...Array.from({ length: runs }, f));
 const time = (f: () => void) => {
@@ -32,10 +33,12 @@ const featuresWarmUs =
     1000) /
   (20_480 * 20);
 
-const model = await loadChampion();
+const modelDir = process.argv[2];
+const model = modelDir ? await loadModel(modelDir) : await loadChampion();
 const result: Record<string, unknown> = {
   backend: model.manifest.backend,
   version: model.version,
+  architecture: model.manifest.architecture.layers,
   generatorReportsPerSecond: Math.round(N / (genMs / 1000)),
   featuresUsPerReportCold: +featuresColdUs.toFixed(2),
   featuresUsPerReportWarm: +featuresWarmUs.toFixed(2),

@@ -43,6 +43,17 @@ export interface TrainOptions {
   hidden?: readonly [number, number];
   /** L2 penalty on the kernels. Default 1e-5. */
   l2?: number;
+  /**
+   * Networks trained on the same split from different initial weights and batch orders (default 1). Without
+   * `distill`, the served network is their mean logit, merged into one wider network (block-diagonal
+   * second layer), so scoring and contributions run unchanged; with it, they are the teachers.
+   */
+  members?: number;
+  /**
+   * Distillation: after the members, train one network of the served size on targets mixing the label and
+   * the members' mean probability, `(1 - distill) * y + distill * p`. 0 (default): no distillation.
+   */
+  distill?: number;
   /** Recorded in the manifest: how the training data was made. */
   generator?: { seed: number; count: number; startDate?: string } | null;
   /** Injected clock for createdAt (and so the version's date). */
@@ -119,84 +130,64 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   for (let i = 0; i < n; i++)
     for (let j = 0; j < d; j++) z[i * d + j] = (x[i * d + j]! - means[j]!) / (stds[j]! > 0 ? stds[j]! : 1);
 
-  const net = buildNetwork(d, seed, hidden);
-  const logits = logitView(net);
-  const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const kernelVars = [LAYERS.hidden1, LAYERS.hidden2, LAYERS.logit].map((name) =>
-    net.getLayer(name).trainableWeights[0]!.read(),
-  );
-  const optimizer = tf.train.adam(learningRate);
-
   const valX = gather(z, valIdx, d);
   const valY = valIdx.map((i) => y[i]!);
   const valW = valIdx.map(weight);
-  const history: EpochLog[] = [];
-  let best = { epoch: -1, prAuc: -1, loss: Number.POSITIVE_INFINITY };
-  let bestWeights: tf.Tensor[] | null = null;
+  const fitArgs = { z, d, trainIdx, valIdx, valX, valY, valW, weight, hidden, epochs, batchSize, patience };
+  const fitRest = { halveEvery, learningRate, l2, onEpoch: opts.onEpoch };
 
-  const xb = new Float32Array(batchSize * d);
-  const yb = new Float32Array(batchSize);
-  const wb = new Float32Array(batchSize);
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const t0 = Date.now();
-    const order = rng.shuffle(trainIdx);
-    let lossSum = 0;
-    let batches = 0;
-    for (let b = 0; b < order.length; b += batchSize) {
-      const m = Math.min(batchSize, order.length - b);
-      for (let k = 0; k < m; k++) {
-        const i = order[b + k]!;
-        xb.set(z.subarray(i * d, (i + 1) * d), k * d);
-        yb[k] = y[i]!;
-        wb[k] = weight(i);
-      }
-      const cost: tf.Scalar | null = tf.tidy(() => {
-        const xt = tf.tensor2d(xb.subarray(0, m * d), [m, d]);
-        const yt = tf.tensor2d(yb.subarray(0, m), [m, 1]);
-        const wt = tf.tensor2d(wb.subarray(0, m), [m, 1]);
-        return optimizer.minimize(
-          () => {
-            const out = logits.apply(xt, { training: true }) as tf.Tensor;
-            const bce = tf.losses.sigmoidCrossEntropy(yt, out, wt, 0, tf.Reduction.NONE).mean();
-            const penalty = tf.addN(kernelVars.map((k) => k.square().sum())).mul(l2);
-            return bce.add(penalty) as tf.Scalar;
-          },
-          true,
-          variables,
-        ) as tf.Scalar;
-      }) as tf.Scalar | null;
-      lossSum += cost ? cost.dataSync()[0]! : 0;
-      cost?.dispose();
-      batches++;
-    }
-
-    if (halveEvery > 0 && epoch % halveEvery === 0)
-      (optimizer as unknown as { learningRate: number }).learningRate /= 2;
-    const valScores = predictScores(net, valX, valIdx.length, d);
-    const log: EpochLog = {
-      epoch,
-      trainLoss: lossSum / Math.max(1, batches),
-      valLoss: weightedLogLoss(valScores, valY, valW),
-      valPrAuc: prAuc(valScores, valY),
-      valRocAuc: rocAuc(valScores, valY),
-      ms: Date.now() - t0,
-    };
-    history.push(log);
-    opts.onEpoch?.(log);
-    const better =
-      log.valPrAuc > best.prAuc + 1e-6 ||
-      (Math.abs(log.valPrAuc - best.prAuc) <= 1e-6 && log.valLoss < best.loss);
-    if (better || Number.isNaN(log.valPrAuc)) {
-      best = { epoch, prAuc: log.valPrAuc, loss: log.valLoss };
-      tf.dispose(bestWeights ?? []);
-      bestWeights = net.getWeights().map((t) => t.clone());
-    } else if (epoch - best.epoch >= patience) break;
+  const memberCount = Math.max(1, Math.floor(opts.members ?? 1));
+  const distill = opts.distill ?? 0;
+  if (!(distill >= 0 && distill <= 1)) throw new RangeError('distill must be a share from 0 to 1');
+  // Member 0 continues the split's generator, so one member trains exactly as before.
+  const fits: Fit[] = [];
+  for (let k = 0; k < memberCount; k++)
+    fits.push(
+      fitNetwork({
+        ...fitArgs,
+        ...fitRest,
+        targets: y,
+        initSeed: seed + 1000 * k,
+        rng: k === 0 ? rng : new Rng((seed + 1000 * k) ^ 0x6d656d62),
+      }),
+    );
+  let final: Fit;
+  let net: tf.LayersModel;
+  let servedHidden: readonly [number, number] = hidden;
+  if (distill > 0) {
+    // Soft targets: the members' mean probability (sigmoid of the mean logit) on every row.
+    const mean = meanLogits(
+      fits.map((f) => f.net),
+      z,
+      n,
+      d,
+    );
+    const targets = new Float32Array(n);
+    for (let i = 0; i < n; i++) targets[i] = (1 - distill) * y[i]! + distill / (1 + Math.exp(-mean[i]!));
+    final = fitNetwork({
+      ...fitArgs,
+      ...fitRest,
+      targets,
+      initSeed: seed + 1000 * memberCount,
+      rng: new Rng((seed + 1000 * memberCount) ^ 0x64697374),
+    });
+    net = final.net;
+    for (const f of fits) f.net.dispose();
+  } else if (memberCount > 1) {
+    net = mergeNetworks(
+      fits.map((f) => f.net),
+      d,
+      seed,
+      hidden,
+    );
+    servedHidden = [hidden[0] * memberCount, hidden[1] * memberCount];
+    for (const f of fits) f.net.dispose();
+    final = fits[0]!;
+  } else {
+    final = fits[0]!;
+    net = final.net;
   }
-  optimizer.dispose();
-  if (bestWeights) {
-    net.setWeights(bestWeights);
-    tf.dispose(bestWeights);
-  }
+  const { history, best } = final;
 
   // Class weighting shifts the logit by log(wPos / wNeg); undo it so scores estimate the real rate.
   const logitShift = balanced ? -Math.log(wPos / wNeg) : 0;
@@ -207,10 +198,14 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   shifted.dispose();
 
   const bestLog = history.find((h) => h.epoch === best.epoch);
+  const valScores = predictScores(net, valX, valIdx.length, d);
   const createdAt = (opts.now ?? (() => new Date()))().toISOString();
   const model = await createRiskModel(net, {
     createdAt,
-    architecture: { layers: [d, hidden[0], hidden[1], 1], activations: ['relu', 'relu', 'sigmoid'] },
+    architecture: {
+      layers: [d, servedHidden[0], servedHidden[1], 1],
+      activations: ['relu', 'relu', 'sigmoid'],
+    },
     encoding,
     normalisation: { means: Array.from(means), stds: Array.from(stds) },
     calibration: balanced
@@ -233,11 +228,27 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         fraction: opts.validationFraction ?? 0.15,
         reports: valIdx.length,
         positives: valY.reduce((s, v) => s + v, 0),
-        prAuc: bestLog?.valPrAuc ?? null,
-        rocAuc: bestLog?.valRocAuc ?? null,
+        prAuc: memberCount > 1 && distill === 0 ? prAuc(valScores, valY) : (bestLog?.valPrAuc ?? null),
+        rocAuc: memberCount > 1 && distill === 0 ? rocAuc(valScores, valY) : (bestLog?.valRocAuc ?? null),
       },
       epochsRun: history.length,
       bestEpoch: best.epoch,
+      ...(memberCount > 1 || distill > 0
+        ? {
+            ensemble: {
+              members: fits.map((f, k) => ({
+                initSeed: seed + 1000 * k,
+                epochsRun: f.history.length,
+                bestEpoch: f.best.epoch,
+                valPrAuc: f.best.prAuc,
+              })),
+              served:
+                distill > 0
+                  ? `one network distilled on (1 - ${distill}) * label + ${distill} * the members' mean probability`
+                  : "the members' mean logit, merged into one network (block-diagonal second layer)",
+            },
+          }
+        : {}),
       batchSize,
       learningRate,
       halveEvery,
@@ -254,8 +265,196 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     model,
     history,
     bestEpoch: best.epoch,
-    validation: { indices: valIdx, scores: predictScores(net, valX, valIdx.length, d) },
+    validation: { indices: valIdx, scores: valScores },
   };
+}
+
+interface Fit {
+  net: tf.LayersModel;
+  history: EpochLog[];
+  best: { epoch: number; prAuc: number; loss: number };
+}
+
+interface FitArgs {
+  z: Float32Array;
+  d: number;
+  /** Training targets per row: 0/1 labels, or soft targets in [0, 1] when distilling. */
+  targets: Float32Array;
+  trainIdx: readonly number[];
+  valIdx: readonly number[];
+  valX: Float32Array;
+  valY: number[];
+  valW: number[];
+  weight: (i: number) => number;
+  hidden: readonly [number, number];
+  initSeed: number;
+  rng: Rng;
+  epochs: number;
+  batchSize: number;
+  patience: number;
+  halveEvery: number;
+  learningRate: number;
+  l2: number;
+  onEpoch: ((log: EpochLog) => void) | undefined;
+}
+
+/** One network: Adam on the (weighted) log-loss, early stopping on validation PR-AUC; the best epoch's weights. */
+function fitNetwork(a: FitArgs): Fit {
+  const { z, d, trainIdx, valIdx, valX, valY, valW, batchSize, rng } = a;
+  const net = buildNetwork(d, a.initSeed, a.hidden);
+  const logits = logitView(net);
+  const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const kernelVars = [LAYERS.hidden1, LAYERS.hidden2, LAYERS.logit].map((name) =>
+    net.getLayer(name).trainableWeights[0]!.read(),
+  );
+  const optimizer = tf.train.adam(a.learningRate);
+
+  const history: EpochLog[] = [];
+  let best = { epoch: -1, prAuc: -1, loss: Number.POSITIVE_INFINITY };
+  let bestWeights: tf.Tensor[] | null = null;
+
+  const xb = new Float32Array(batchSize * d);
+  const yb = new Float32Array(batchSize);
+  const wb = new Float32Array(batchSize);
+  for (let epoch = 1; epoch <= a.epochs; epoch++) {
+    const t0 = Date.now();
+    const order = rng.shuffle(trainIdx);
+    let lossSum = 0;
+    let batches = 0;
+    for (let b = 0; b < order.length; b += batchSize) {
+      const m = Math.min(batchSize, order.length - b);
+      for (let k = 0; k < m; k++) {
+        const i = order[b + k]!;
+        xb.set(z.subarray(i * d, (i + 1) * d), k * d);
+        yb[k] = a.targets[i]!;
+        wb[k] = a.weight(i);
+      }
+      const cost: tf.Scalar | null = tf.tidy(() => {
+        const xt = tf.tensor2d(xb.subarray(0, m * d), [m, d]);
+        const yt = tf.tensor2d(yb.subarray(0, m), [m, 1]);
+        const wt = tf.tensor2d(wb.subarray(0, m), [m, 1]);
+        return optimizer.minimize(
+          () => {
+            const out = logits.apply(xt, { training: true }) as tf.Tensor;
+            const bce = tf.losses.sigmoidCrossEntropy(yt, out, wt, 0, tf.Reduction.NONE).mean();
+            const penalty = tf.addN(kernelVars.map((k) => k.square().sum())).mul(a.l2);
+            return bce.add(penalty) as tf.Scalar;
+          },
+          true,
+          variables,
+        ) as tf.Scalar;
+      }) as tf.Scalar | null;
+      lossSum += cost ? cost.dataSync()[0]! : 0;
+      cost?.dispose();
+      batches++;
+    }
+
+    if (a.halveEvery > 0 && epoch % a.halveEvery === 0)
+      (optimizer as unknown as { learningRate: number }).learningRate /= 2;
+    const valScores = predictScores(net, valX, valIdx.length, d);
+    const log: EpochLog = {
+      epoch,
+      trainLoss: lossSum / Math.max(1, batches),
+      valLoss: weightedLogLoss(valScores, valY, valW),
+      valPrAuc: prAuc(valScores, valY),
+      valRocAuc: rocAuc(valScores, valY),
+      ms: Date.now() - t0,
+    };
+    history.push(log);
+    a.onEpoch?.(log);
+    const better =
+      log.valPrAuc > best.prAuc + 1e-6 ||
+      (Math.abs(log.valPrAuc - best.prAuc) <= 1e-6 && log.valLoss < best.loss);
+    if (better || Number.isNaN(log.valPrAuc)) {
+      best = { epoch, prAuc: log.valPrAuc, loss: log.valLoss };
+      tf.dispose(bestWeights ?? []);
+      bestWeights = net.getWeights().map((t) => t.clone());
+    } else if (epoch - best.epoch >= a.patience) break;
+  }
+  optimizer.dispose();
+  if (bestWeights) {
+    net.setWeights(bestWeights);
+    tf.dispose(bestWeights);
+  }
+
+  return { net, history, best };
+}
+
+/** Mean logit of the networks on the n rows of z (standardised inputs). */
+function meanLogits(nets: readonly tf.LayersModel[], z: Float32Array, n: number, d: number): Float32Array {
+  const out = new Float32Array(n);
+  for (const net of nets) {
+    const view = logitView(net);
+    for (let start = 0; start < n; start += 8192) {
+      const rows = Math.min(8192, n - start);
+      const t = tf.tidy(
+        () =>
+          view.predictOnBatch(tf.tensor2d(z.subarray(start * d, (start + rows) * d), [rows, d])) as tf.Tensor,
+      );
+      const v = t.dataSync();
+      t.dispose();
+      for (let i = 0; i < rows; i++) out[start + i] = out[start + i]! + v[i]! / nets.length;
+    }
+  }
+  return out;
+}
+
+/**
+ * The members' mean logit as one network of the same shape, K times wider: first layers side by side,
+ * second layers block-diagonal, logit kernels stacked and divided by K. Exactly the mean logit (float
+ * rounding aside), so the folded forward pass and its contributions (the mean of the members') apply unchanged.
+ */
+export function mergeNetworks(
+  nets: readonly tf.LayersModel[],
+  d: number,
+  seed: number,
+  hidden: readonly [number, number],
+): tf.LayersModel {
+  const k = nets.length;
+  const [h1, h2] = hidden;
+  const w1 = new Float32Array(d * h1 * k);
+  const b1 = new Float32Array(h1 * k);
+  const w2 = new Float32Array(h1 * k * h2 * k);
+  const b2 = new Float32Array(h2 * k);
+  const w3 = new Float32Array(h2 * k);
+  let b3 = 0;
+  nets.forEach((net, m) => {
+    const [k1, c1] = net
+      .getLayer(LAYERS.hidden1)
+      .getWeights()
+      .map((t) => t.dataSync());
+    const [k2, c2] = net
+      .getLayer(LAYERS.hidden2)
+      .getWeights()
+      .map((t) => t.dataSync());
+    const [k3, c3] = net
+      .getLayer(LAYERS.logit)
+      .getWeights()
+      .map((t) => t.dataSync());
+    for (let j = 0; j < d; j++) for (let h = 0; h < h1; h++) w1[j * h1 * k + m * h1 + h] = k1![j * h1 + h]!;
+    for (let h = 0; h < h1; h++) b1[m * h1 + h] = c1![h]!;
+    for (let h = 0; h < h1; h++)
+      for (let g = 0; g < h2; g++) w2[(m * h1 + h) * h2 * k + m * h2 + g] = k2![h * h2 + g]!;
+    for (let g = 0; g < h2; g++) {
+      b2[m * h2 + g] = c2![g]!;
+      w3[m * h2 + g] = k3![g]! / k;
+    }
+    b3 += c3![0]! / k;
+  });
+  const merged = buildNetwork(d, seed, [h1 * k, h2 * k]);
+  const tensors = [
+    tf.tensor2d(w1, [d, h1 * k]),
+    tf.tensor1d(b1),
+    tf.tensor2d(w2, [h1 * k, h2 * k]),
+    tf.tensor1d(b2),
+    tf.tensor2d(w3, [h2 * k, 1]),
+    tf.tensor1d([b3]),
+  ];
+  merged.getLayer(LAYERS.hidden1).setWeights(tensors.slice(0, 2));
+  merged.getLayer(LAYERS.hidden2).setWeights(tensors.slice(2, 4));
+  merged.getLayer(LAYERS.logit).setWeights(tensors.slice(4, 6));
+  tf.dispose(tensors);
+  return merged;
 }
 
 /**
