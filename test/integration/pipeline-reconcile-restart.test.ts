@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../services/pipeline/kafka.ts';
-import { createPipelineMetrics } from '../../services/pipeline/metrics.ts';
+import { createPipelineMetrics, type PipelineMetrics } from '../../services/pipeline/metrics.ts';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../../services/pipeline/pipeline.ts';
 import { loadStoredDocuments } from '../../services/pipeline/stored-counterparts.ts';
 import { loadScorer } from '../../services/runtime/load-scorer.ts';
@@ -60,6 +60,14 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     await p.start();
     return p;
   };
+  /** Waits until the pipeline's index of stored consignments has loaded (it holds at least one). */
+  const indexLoaded = (metrics: PipelineMetrics) =>
+    waitFor(
+      'stored consignments indexed',
+      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
+      (n) => n >= 1,
+      30_000,
+    );
   const hits = (messageId: string) =>
     queryRows<{ ruleIds: string[] }>(
       db.client,
@@ -118,12 +126,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics); // a new process: nothing in memory
     // Its index of stored consignments, loaded at the assignment, holds the manifest's consignment.
-    await waitFor(
-      'stored consignments indexed',
-      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
-      (n) => n >= 1,
-      30_000,
-    );
+    await indexLoaded(metrics);
     const [declared] = await publishReport(d, 'declaration stored');
     expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
     // The manifest is judged again against the declaration (a new row for its messageId).
@@ -170,12 +173,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     for (const p of running.splice(0)) await p.stop();
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics);
-    await waitFor(
-      'stored consignments indexed',
-      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
-      (n) => n >= 1,
-      30_000,
-    );
+    await indexLoaded(metrics);
     const fresh = structuredClone(manifest);
     fresh.messageId = `n-${run}`;
     fresh.consignment.consignmentId = `NEW${run}`;
@@ -198,12 +196,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     // Room for two consignments: the batch below brings three.
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics, { counterpartLimits: { bytes: 1 << 30, consignments: 2 } });
-    await waitFor(
-      'stored consignments indexed',
-      async () => (await metrics.storedConsignments.get()).values[0]?.value ?? 0,
-      (n) => n >= 1,
-      30_000,
-    );
+    await indexLoaded(metrics);
     const m = structuredClone(manifest);
     m.messageId = `em-${run}`;
     m.consignment.consignmentId = `EVI${run}`;
