@@ -55,7 +55,9 @@ describe('CounterpartCache', () => {
     expect(cache.counterpart(doc('A', 'DECLARATION', 'ad').report)?.messageId).toBe('a2');
   });
 
-  it('keeps the remembered bytes within its budget, counting a replaced document once', () => {
+  it('keeps what its documents hold allocated within its budget, counting a replaced document once', () => {
+    // Slabs of 1 KiB: each ~1.6 kB document gets a buffer of its own, so the arithmetic is exact.
+    const slabBytes = 1024;
     const cost = (d: ReturnType<typeof doc>) => bytesOf(d).length + ENTRY_OVERHEAD_BYTES;
     const [am, ad, bm, cm] = [
       doc('A', 'MANIFEST', 'am'),
@@ -63,18 +65,18 @@ describe('CounterpartCache', () => {
       doc('B', 'MANIFEST', 'bm'),
       doc('C', 'MANIFEST', 'cm'),
     ];
-    const cache = new CounterpartCache({ bytes: cost(am) + cost(ad) + cost(bm) + 10 });
+    const cache = new CounterpartCache({ bytes: slabBytes + cost(am) + cost(ad) + cost(bm) + 10, slabBytes });
     remember(cache, am);
     remember(cache, ad);
     remember(cache, bm);
-    expect(cache.bytes).toBe(cost(am) + cost(ad) + cost(bm));
+    expect(cache.bytes).toBe(slabBytes + cost(am) + cost(ad) + cost(bm));
     remember(cache, bm);
-    expect(cache.bytes).toBe(cost(am) + cost(ad) + cost(bm)); // the same document again replaces its entry
+    expect(cache.bytes).toBe(slabBytes + cost(am) + cost(ad) + cost(bm)); // the same document again replaces its entry
     remember(cache, cm);
     cache.trim();
-    // A (two documents, least recently seen) is forgotten whole; B and C fit.
+    // A (two documents, least recently seen) is forgotten whole, its memory released; B and C fit.
     expect(cache.size).toBe(2);
-    expect(cache.bytes).toBe(cost(bm) + cost(cm));
+    expect(cache.bytes).toBe(slabBytes + cost(bm) + cost(cm));
     expect(cache.knows('A')).toBe(false);
     expect(cache.counterpart(doc('B', 'DECLARATION', 'bd').report)?.messageId).toBe('bm');
     // One document over the whole budget is still kept, alone: its counterpart may be next.
@@ -84,5 +86,31 @@ describe('CounterpartCache', () => {
     tiny.trim();
     expect(tiny.size).toBe(1);
     expect(tiny.knows('B')).toBe(true);
+  });
+
+  it('counts the slabs its documents pin, so a cache that forgets stays within its budget', () => {
+    const budget = 256 * 1024;
+    const cache = new CounterpartCache({ bytes: budget });
+    // Manifests of many consignments, and the declarations of every third one much later: the pairs
+    // completed late keep their old manifests (and the slabs they sit in) alive.
+    for (let i = 0; i < 3000; i++) {
+      remember(cache, doc(`C${i}`, 'MANIFEST', `m${i}`));
+      if (i >= 60 && i % 3 === 0) remember(cache, doc(`C${i - 60}`, 'DECLARATION', `d${i}`));
+      if (i % 50 === 49) {
+        cache.trim();
+        expect(cache.bytes).toBeLessThanOrEqual(budget);
+      }
+    }
+    expect(cache.size).toBeGreaterThan(20);
+    // What the live documents really keep allocated, read from the documents themselves.
+    const buffers = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 3000; i++)
+      for (const kind of ['MANIFEST', 'DECLARATION'] as const) {
+        const other = kind === 'MANIFEST' ? 'DECLARATION' : 'MANIFEST';
+        const e = cache.counterpart(doc(`C${i}`, other, 'probe').report);
+        if (e !== undefined) buffers.add(e.bytes.buffer);
+      }
+    const pinned = [...buffers].reduce((n, b) => n + b.byteLength, 0);
+    expect(pinned).toBeLessThanOrEqual(budget);
   });
 });

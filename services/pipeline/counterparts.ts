@@ -1,9 +1,9 @@
 // Reads: validated reports as the pipeline sees them. Writes: nothing; remembers the latest report
 // of each document kind per consignment, so that when the MANIFEST and the DECLARATION of one
 // consignment have both arrived, both can be judged against each other (reconciliation).
-// Guarantees: bounded memory, counted in bytes (least recently seen consignments are forgotten
-// first once the remembered documents reach the budget); a remembered document is kept as its
-// message's bytes (off the V8 heap: 20,000 consignments of parsed reports
+// Guarantees: bounded memory, counted as what the remembered documents keep allocated (their slabs,
+// ByteSlab) plus a fixed overhead per document; the least recently seen consignments are forgotten
+// first once that reaches the budget. A remembered document is kept as its message's bytes (off the V8 heap: 20,000 consignments of parsed reports
 // made every major GC trace millions of objects) and decoded again only when its counterpart
 // arrives. Both documents share the Kafka key (consignmentId), so they reach the same partition and
 // the same process; what this process has not seen (restart, rebalance, eviction) the pipeline looks
@@ -42,20 +42,24 @@ export const ENTRY_OVERHEAD_BYTES = 256;
 
 /**
  * The pipeline's default budget (COUNTERPART_CACHE_MB). In the generator's traffic half of the pairs
- * are ~7,000 consignments apart and a tenth over 24,000; 128 MiB holds ~75,000 documents of 1.6 kB,
+ * are ~7,000 consignments apart and a tenth over 24,000; 128 MiB holds ~70,000 documents of 1.6 kB
+ * until it starts forgetting, ~50,000 after (slabs then hold ~1.5 × the bytes of their live documents),
  * where the earlier 20,000 consignments sent one pair in six to the store (a ClickHouse read of
  * ~0.25 ms per consignment while the batch waits).
  */
 export const DEFAULT_COUNTERPART_CACHE_MB = 128;
 
 export interface CounterpartLimits {
-  /** Remembered bytes (documents plus ENTRY_OVERHEAD_BYTES each) above which the oldest consignments go. */
+  /**
+   * Memory above which the oldest consignments go: the slabs the remembered documents keep allocated
+   * plus ENTRY_OVERHEAD_BYTES per document.
+   */
   bytes: number;
   /** At most this many consignments (default: no limit beyond bytes). */
   consignments?: number;
+  /** Size of the slabs documents are copied into (default 64 KiB; tests use small ones). */
+  slabBytes?: number;
 }
-
-const cost = (e: Remembered | undefined) => (e === undefined ? 0 : e.bytes.length + ENTRY_OVERHEAD_BYTES);
 
 const other = (t: DocumentType): DocumentType => (t === 'MANIFEST' ? 'DECLARATION' : 'MANIFEST');
 
@@ -72,15 +76,15 @@ export function recall(r: Remembered): SeenDocument | undefined {
 export class CounterpartCache {
   private readonly pairs = new Map<string, Pair>();
   // Copies packed into 64 KiB slabs: a pooled Buffer per message was 4 % of the pipeline's main thread.
-  private readonly slab = new ByteSlab();
-
+  private readonly slab: ByteSlab;
   private readonly maxBytes: number;
   private readonly maxConsignments: number;
-  private used = 0;
+  private documents = 0;
 
   constructor(limits: CounterpartLimits) {
     this.maxBytes = limits.bytes;
     this.maxConsignments = limits.consignments ?? Number.POSITIVE_INFINITY;
+    this.slab = new ByteSlab(limits.slabBytes);
   }
 
   /** Consignments remembered. */
@@ -90,7 +94,7 @@ export class CounterpartCache {
 
   /** Bytes counted against the budget. */
   get bytes(): number {
-    return this.used;
+    return this.slab.held + this.documents * ENTRY_OVERHEAD_BYTES;
   }
 
   /** Whether anything of this consignment is remembered (it was then looked up in the store already). */
@@ -123,11 +127,18 @@ export class CounterpartCache {
    * being read dropped counterparts that later documents of the same batch were about to pair with.
    */
   trim(): void {
-    while (this.pairs.size > 1 && (this.used > this.maxBytes || this.pairs.size > this.maxConsignments)) {
+    while (this.pairs.size > 1 && (this.bytes > this.maxBytes || this.pairs.size > this.maxConsignments)) {
       const [oldest, gone] = this.pairs.entries().next().value!;
-      this.used -= cost(gone.MANIFEST) + cost(gone.DECLARATION);
+      this.forget(gone.MANIFEST);
+      this.forget(gone.DECLARATION);
       this.pairs.delete(oldest);
     }
+  }
+
+  private forget(entry: Remembered | undefined): void {
+    if (entry === undefined) return;
+    this.slab.release(entry.bytes);
+    this.documents--;
   }
 
   /** Remembers the document as a copy of `bytes` (never a view into a Kafka fetch buffer); see `trim`. */
@@ -142,7 +153,8 @@ export class CounterpartCache {
     if (doc.lane !== undefined) entry.lane = doc.lane;
     const pair = this.pairs.get(id) ?? {};
     this.pairs.delete(id); // re-insert: Map order is the recency order
-    this.used += cost(entry) - cost(pair[doc.report.documentType]);
+    this.forget(pair[doc.report.documentType]);
+    this.documents++;
     pair[doc.report.documentType] = entry;
     this.pairs.set(id, pair);
     return entry;

@@ -51,4 +51,33 @@ describe('ByteSlab', () => {
     }
     for (const [copy, original] of copies) expect(copy.equals(original)).toBe(true);
   });
+
+  it('holds a slab while any copy in it lives, and an own buffer for a large value until released', () => {
+    const slab = new ByteSlab(1024); // copies of up to 128 bytes share slabs
+    const small = (k: number) => Buffer.alloc(100, k);
+    expect(slab.held).toBe(1024); // the slab being filled
+    const first = Array.from({ length: 10 }, (_, k) => slab.copy(small(k))); // 10 × 104 > 1024: two slabs
+    expect(slab.held).toBe(2048);
+    const large = slab.copy(Buffer.alloc(500, 7));
+    expect(slab.held).toBe(2048 + 500);
+    slab.release(large);
+    expect(slab.held).toBe(2048);
+    // Nine copies went to the first slab: it stays until the last of them is released.
+    for (const c of first.slice(0, 8)) slab.release(c);
+    expect(slab.held).toBe(2048);
+    slab.release(first[8]!);
+    expect(slab.held).toBe(1024);
+    // The copy in the slab being filled is released, but the slab is kept while it is current...
+    slab.release(first[9]!);
+    expect(slab.held).toBe(1024);
+    // ...and freed once a new one replaces it with nothing left in it.
+    for (let k = 0; k < 10; k++) slab.release(slab.copy(small(k)));
+    expect(slab.held).toBe(1024);
+    const kept = slab.copy(small(1));
+    for (let k = 0; k < 10; k++) slab.release(slab.copy(small(k)));
+    expect(slab.held).toBe(2048); // the slab with `kept` stays
+    slab.release(kept);
+    expect(slab.held).toBe(1024);
+    expect(() => slab.release(first[0]!)).toThrow(/released twice/);
+  });
 });
