@@ -98,4 +98,20 @@ describe('kafkajs producer retry across a leader change (patched)', () => {
     // One acknowledgement per partition, each from the broker that wrote it.
     expect(responses.map((r: { partition: number }) => r.partition).sort()).toEqual([0, 1, 2]);
   });
+
+  it('resends a keyless message to the partition it was first given, so none is skipped or doubled', async () => {
+    const { cluster, written } = fakeCluster();
+    let calls = 0; // round-robin, as kafkajs places messages without a key: not a function of the message
+    const send = sendMessagesFactory({
+      logger,
+      cluster,
+      partitioner: () => calls++ % 3,
+      eosManager,
+      retrier: createRetry({ retries: 3, initialRetryTime: 1, maxRetryTime: 5 }),
+    });
+    const messages = ['a', 'b', 'c', 'd'].map((value) => ({ key: '', value }));
+    await send({ acks: -1, timeout: 1000, topicMessages: [{ topic: 't', messages }] });
+    expect(written.get(0)).toEqual(['a', 'd']); // partition 0, resent to its new leader
+    expect([...written.values()].flat().sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
 });
