@@ -1,7 +1,7 @@
 // A steady feed for the cluster suite: sends fixed-size batches at a target rate with the project's own
 // producer settings (acks=all, not idempotent: services/pipeline/kafka.ts), retrying a batch whose send
-// failed until it is acknowledged. With either this or kafkajs's idempotent producer, a send acknowledged
-// around the leader's SIGKILL was sometimes missing from the log (docs/scale-out.md); the suite checks it.
+// failed until it is acknowledged. A send acknowledged around the leader's SIGKILL was sometimes missing
+// from the log until kafkajs's retry was patched (patches/README.md, docs/scale-out.md); the suite checks it.
 // Records when each message was acknowledged, so latency can be read per report afterwards.
 import kafkajs from 'kafkajs';
 import type { TestMessage } from '../support/reports.ts';
