@@ -26,6 +26,25 @@ const manifest = JSON.parse(
   readFileSync(new URL('../../examples/examples.jsonl', import.meta.url), 'utf8').split('\n')[0]!,
 );
 
+/** A report as the feed publishes it: keyed by its consignment. */
+const asMessage = (r: { messageId: string; consignment: { consignmentId: string } }) => ({
+  key: r.consignment.consignmentId,
+  value: Buffer.from(JSON.stringify(r)),
+  expectedReason: null,
+  messageId: r.messageId,
+});
+
+/** The declaration of a manifest's consignment that describes other goods under another heading. */
+function disagreeingDeclaration(m: typeof manifest, messageId: string) {
+  const d = structuredClone(m);
+  d.messageId = messageId;
+  d.documentType = 'DECLARATION';
+  d.filedAt = '2026-03-02T18:00:00Z';
+  d.consignment.goods[0].description = 'Laboratory reagents, piperidine derivatives';
+  d.consignment.goods[0].hsCode = '293339';
+  return d;
+}
+
 describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)', () => {
   let db: TestDatabase;
   let topics: TestTopics;
@@ -79,14 +98,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     r: { messageId: string; consignment: { consignmentId: string } },
     what: string,
   ) => {
-    await publish(topics.topic, [
-      {
-        key: r.consignment.consignmentId,
-        value: Buffer.from(JSON.stringify(r)),
-        expectedReason: null,
-        messageId: r.messageId,
-      },
-    ]);
+    await publish(topics.topic, [asMessage(r)]);
     return waitFor(
       what,
       () => hits(r.messageId),
@@ -110,13 +122,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     const m = structuredClone(manifest);
     m.messageId = `m-${run}`;
     m.consignment.consignmentId = consignmentId;
-    const d = structuredClone(m);
-    d.messageId = `d-${run}`;
-    d.documentType = 'DECLARATION';
-    d.filedAt = '2026-03-02T18:00:00Z';
-    // The declaration describes other goods under another heading than the carrier's manifest.
-    d.consignment.goods[0].description = 'Laboratory reagents, piperidine derivatives';
-    d.consignment.goods[0].hsCode = '293339';
+    const d = disagreeingDeclaration(m, `d-${run}`);
 
     const first = await start();
     await publishReport(m, 'manifest stored');
@@ -207,23 +213,10 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       o.consignment.consignmentId = `EVO${k}${run}`;
       return o;
     });
-    const d = structuredClone(m);
-    d.messageId = `ed-${run}`;
-    d.documentType = 'DECLARATION';
-    d.filedAt = '2026-03-02T18:00:00Z';
-    d.consignment.goods[0].description = 'Laboratory reagents, piperidine derivatives';
-    d.consignment.goods[0].hsCode = '293339';
+    const d = disagreeingDeclaration(m, `ed-${run}`);
     // One produce request, one fetch: the two new consignments are remembered before the declaration
     // is paired, and the manifest is then the oldest of three.
-    await publish(
-      topics.topic,
-      [...others, d].map((r) => ({
-        key: r.consignment.consignmentId,
-        value: Buffer.from(JSON.stringify(r)),
-        expectedReason: null,
-        messageId: r.messageId,
-      })),
-    );
+    await publish(topics.topic, [...others, d].map(asMessage));
     const [declared] = await waitFor(
       'declaration stored',
       () => hits(d.messageId),
