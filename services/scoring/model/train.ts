@@ -236,8 +236,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       ...(memberCount > 1 || distill > 0
         ? {
             ensemble: {
-              members: fits.map((f, k) => ({
-                initSeed: seed + 1000 * k,
+              members: fits.map((f) => ({
+                initSeed: f.initSeed,
                 epochsRun: f.history.length,
                 bestEpoch: f.best.epoch,
                 valPrAuc: f.best.prAuc,
@@ -271,6 +271,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
 
 interface Fit {
   net: tf.LayersModel;
+  /** The seed its initial weights were drawn from. */
+  initSeed: number;
   history: EpochLog[];
   best: { epoch: number; prAuc: number; loss: number };
 }
@@ -377,7 +379,7 @@ function fitNetwork(a: FitArgs): Fit {
     tf.dispose(bestWeights);
   }
 
-  return { net, history, best };
+  return { net, history, best, initSeed: a.initSeed };
 }
 
 /** Mean logit of the networks on the n rows of z (standardised inputs). */
