@@ -123,15 +123,41 @@ describe('literal() round-trips through ClickHouse', () => {
   }, 60_000);
 });
 
+// Steps between two doubles in the ordered set of doubles (0 when equal; -0 and 0 are equal).
+function ulpsApart(a: number, b: number): number {
+  const key = (x: number) => {
+    const bits = new DataView(new Float64Array([x === 0 ? 0 : x]).buffer).getBigInt64(0, true);
+    return bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
+  };
+  const d = key(a) - key(b);
+  return Number(d < 0n ? -d : d);
+}
+
 describe('tsvField() round-trips through a TabSeparated insert', () => {
   const table = `default.tsv_escape_${process.pid}`;
+  // tsvField writes the shortest text that reads back as the same double. Today's ClickHouse parses
+  // it correctly rounded; 18.16's text float parser is not, and lands one step off for ~0.3% of
+  // values (-69.8491 reads as -69.84909999999999; measured over 45,000 values, no text form avoids it).
+  let floatTolerance = 0;
   beforeAll(async () => {
+    const [v] = await (await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{
+      v: string;
+    }>();
+    floatTolerance = v!.v.startsWith('18.') ? 1 : 0;
     await client.command({
       query: `CREATE TABLE IF NOT EXISTS ${table} (id UInt32, s String, a Array(String), n Float64) ENGINE = Memory`,
     });
   });
   afterAll(async () => {
     await client.command({ query: `DROP TABLE IF EXISTS ${table}` });
+  });
+
+  it('counts float steps the way the tolerance assumes', () => {
+    expect(ulpsApart(-69.84909999999999, -69.8491)).toBe(1);
+    expect(ulpsApart(0.1 + 0.2, 0.3)).toBe(1);
+    expect(ulpsApart(-0, 0)).toBe(0);
+    expect(ulpsApart(Number.MIN_VALUE, -Number.MIN_VALUE)).toBe(2);
+    expect(ulpsApart(1, 1 + 2 ** -52 * 3)).toBe(3);
   });
 
   it('any strings, arrays of strings and numbers come back as written', async () => {
@@ -161,7 +187,9 @@ describe('tsvField() round-trips through a TabSeparated insert', () => {
             clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
           });
           const back = await rs.json<{ s: string; a: string[]; n: number }>();
-          expect(back.map((r) => [r.s, r.a, Number(r.n)])).toEqual(rows.map(([s, a, n]) => [s, a, n + 0]));
+          expect(back.map((r) => [r.s, r.a])).toEqual(rows.map(([s, a]) => [s, a]));
+          const steps = back.map((r, i) => ulpsApart(Number(r.n), rows[i]![2]));
+          expect(steps.every((d) => d <= floatTolerance)).toBe(true);
         },
       ),
       { numRuns: 100 },
