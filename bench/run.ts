@@ -23,9 +23,9 @@ import { createClickHouse, insertTsvBody, queryRows } from '../services/storage/
 import {
   appendReportLine,
   DECISION_COLUMNS,
+  decisionLine,
   decisionRow,
   REPORT_COLUMNS,
-  tsvLine,
 } from '../services/storage/decision-rows.ts';
 import { identifier, sql } from '../services/storage/sql.ts';
 import { TsvBuffer } from '../services/storage/tsv-buffer.ts';
@@ -254,7 +254,7 @@ async function main() {
     }
   };
   const encodeDecision = (out: TsvBuffer, k: number) =>
-    out.line(tsvLine(decisionRow(decisions[k]!, parsed[k]!, origins[k]!)));
+    out.line(decisionLine(decisions[k]!, parsed[k]!, origins[k]!));
   const encodeReport = (out: TsvBuffer, k: number) => appendReportLine(out, metas[k]!, messages[k]!.value);
   const lines: Buffer[] = [];
   const bodies: Buffer[] = [];
@@ -546,7 +546,7 @@ the per-row stages count that many times.
 | kafkajs consume (the raw-consume baseline's client) | ${us(stageConsume)} |
 | decode: JSON.parse + zod (\`screenMessage\`) | ${us(decodeUs)} |
 | scoring (rules + matching + model), × ${r2(rowsPerMessage)} | ${us(scoreUs * rowsPerMessage)} |
-| decision row encoding (\`decisionRow\` + \`tsvLine\` into a \`TsvBuffer\`), × ${r2(rowsPerMessage)} | ${us(encodeDecisionUs * rowsPerMessage)} |
+| decision row encoding (\`decisionLine\` into a \`TsvBuffer\`), × ${r2(rowsPerMessage)} | ${us(encodeDecisionUs * rowsPerMessage)} |
 | report body line (\`appendReportLine\`, the message's own bytes) | ${us(encodeReportUs)} |
 | insert client (HTTP, TabSeparated bytes; bodies + decisions) | ${us(insertCpu.self)} |
 | **sum of stages** | **${us(stageSum)}** |

@@ -17,7 +17,7 @@ import {
   type DeadLetter,
   type DecisionRow,
   deadLetterRow,
-  decisionRow,
+  decisionLine,
   type KafkaOrigin,
   permitUsageRows,
   REPORT_COLUMNS,
@@ -399,7 +399,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       v.lane = d.lane;
       const entry = remembered.get(v.report.messageId);
       if (entry !== undefined) entry.lane = d.lane;
-      pending.rows.line(tsvLine(decisionRow(d, v.report, v.origin)));
+      pending.rows.line(decisionLine(d, v.report, v.origin));
       if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, v.report));
       lanes[d.lane]++;
       if (d.screening === 'PARTIAL') partial++;
@@ -419,7 +419,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const { doc: e, entry } = again[i]!;
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         entry.lane = d.lane;
-        pending.rows.line(tsvLine(decisionRow(d, e.report, e.origin)));
+        pending.rows.line(decisionLine(d, e.report, e.origin));
         if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, e.report));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
@@ -602,8 +602,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       }
       const decisions = opts.scorer.warmUp(reports);
       const out = new TsvBuffer();
-      for (let k = 0; k < decisions.length; k++)
-        out.line(tsvLine(decisionRow(decisions[k]!, reports[k]!, origin)));
+      for (let k = 0; k < decisions.length; k++) out.line(decisionLine(decisions[k]!, reports[k]!, origin));
     }
     log.debug({ messages: messages.length, ms: Math.round(performance.now() - started) }, 'warmed up');
   }

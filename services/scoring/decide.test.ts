@@ -225,6 +225,36 @@ describe('reconciliation of the two documents of one consignment', () => {
     // The same document without its counterpart is judged as before.
     expect(scorer.scoreBatch([manifest], at)[0]).toEqual(alone);
   });
+
+  it('judges each side of a pair on that pair, in one batch or two, whatever it was paired with before', () => {
+    const manifest = structuredClone(benign);
+    const agreeing = structuredClone(benign);
+    agreeing.messageId = 'decl-agree';
+    agreeing.documentType = 'DECLARATION';
+    const disagreeing = structuredClone(agreeing);
+    disagreeing.messageId = 'decl-disagree';
+    disagreeing.consignment.goods[0]!.hsCode = '382200';
+    const pair = (decl: Report) =>
+      new Map<string, Report>([
+        [manifest.messageId, decl],
+        [decl.messageId, manifest],
+      ]);
+    const mismatches = (hits: RuleHit[]) => ids(hits).filter((id) => id === 'manifest-declaration-mismatch');
+    // The same manifest object meets a disagreeing declaration, then an agreeing one, then the first again.
+    for (const [decl, expected] of [
+      [disagreeing, 1],
+      [agreeing, 0],
+      [disagreeing, 1],
+    ] as const) {
+      const counterparts = pair(decl);
+      const [d] = scorer.scoreBatch([decl], at, { counterparts });
+      const [m] = scorer.scoreBatch([manifest], at, { counterparts });
+      expect(mismatches(d!.ruleHits)).toHaveLength(expected);
+      expect(m!.ruleHits.filter((h) => h.ruleId === 'manifest-declaration-mismatch')).toEqual(
+        d!.ruleHits.filter((h) => h.ruleId === 'manifest-declaration-mismatch'),
+      );
+    }
+  });
 });
 
 describe('topFeatures', () => {

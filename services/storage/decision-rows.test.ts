@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../schemas/report.ts';
 import { generateReports } from '../generator/index.ts';
@@ -5,6 +6,7 @@ import { createDefaultScorer } from '../scoring/decide.ts';
 import {
   appendTsvBytes,
   DECISION_COLUMNS,
+  decisionLine,
   decisionRow,
   REPORT_COLUMNS,
   reportLine,
@@ -41,6 +43,57 @@ describe('decision rows as TabSeparated lines', () => {
     const fields = tsvLine(row).split('\t');
     expect(fields[DECISION_COLUMNS.indexOf('shipperName')]).toBe('A\\tB\\nC\\\\D');
     expect(fields[DECISION_COLUMNS.indexOf('hsCodes')]).toBe("['29\\'33','x']");
+  });
+
+  // insertedAtMs (the last field) is the clock at encoding; everything before it must be identical.
+  const withoutInsertedAt = (line: string) => line.slice(0, line.lastIndexOf('\t'));
+
+  it('decisionLine writes the same bytes as tsvLine(decisionRow(...)) for generated traffic', () => {
+    decisions.forEach((d, i) => {
+      const origin = { topic: 't', partition: 1, offset: String(i) };
+      const direct = decisionLine(d, parsed[i]!, origin);
+      expect(withoutInsertedAt(direct)).toBe(withoutInsertedAt(tsvLine(decisionRow(d, parsed[i]!, origin))));
+      expect(Number(direct.slice(direct.lastIndexOf('\t') + 1))).toBeGreaterThan(0);
+    });
+  });
+
+  it('decisionLine writes the same bytes as tsvLine(decisionRow(...)) for any text in any field', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '\t', '\n', '\r', '\\', "'", '\0', '[', ',') });
+    fc.assert(
+      fc.property(fc.nat(decisions.length - 1), text, text, text, text, (k, a, b, c, e) => {
+        const d0 = decisions[k]!;
+        const r0 = parsed[k]!;
+        const decision = {
+          ...d0,
+          messageId: a,
+          ruleHits: [...d0.ruleHits, { ruleId: b, weight: 0.25, explanation: c, goodsLine: null }],
+          substances: d0.substances.map((x) => ({ ...x, name: e, cas: null })),
+        };
+        const report = {
+          ...r0,
+          consignment: {
+            ...r0.consignment,
+            parties: { ...r0.consignment.parties, shipper: { ...r0.consignment.parties.shipper, name: c } },
+            route: { ...r0.consignment.route, transshipmentPorts: [a, b] },
+            goods: r0.consignment.goods.map((g) => ({ ...g, hsCode: e })),
+          },
+        };
+        const origin = { topic: b, partition: 0, offset: '7' };
+        expect(withoutInsertedAt(decisionLine(decision, report, origin))).toBe(
+          withoutInsertedAt(tsvLine(decisionRow(decision, report, origin))),
+        );
+      }),
+    );
+  });
+
+  it('decisionLine refuses a score that is not a finite number, as tsvField does', () => {
+    expect(() =>
+      decisionLine({ ...decisions[0]!, riskScore: Number.NaN }, parsed[0]!, {
+        topic: 't',
+        partition: 0,
+        offset: '0',
+      }),
+    ).toThrow('not a finite number');
   });
 
   it('refuses a row that lacks a column', () => {
