@@ -73,7 +73,12 @@ export function createPipelineMetrics(opts: { defaultMetrics?: boolean } = {}) {
     }),
     reconciled: new Counter({
       name: `${ns}_reports_reconciled_total`,
-      help: 'earlier documents re-judged because the other document of their consignment arrived',
+      help: 'earlier documents re-judged because the other document of their consignment arrived and disagrees',
+      registers: [registry],
+    }),
+    pairsAgreeing: new Counter({
+      name: `${ns}_pairs_agreeing_total`,
+      help: 'consignments whose second document agrees with the first: the earlier decision stands',
       registers: [registry],
     }),
     deadLettered: new Counter({

@@ -8,6 +8,7 @@ import type { Kafka } from 'kafkajs';
 import type { Report } from '../../schemas/report.ts';
 import type { Logger } from '../common/logger.ts';
 import { compareAmendment, withAmendment } from '../scoring/amendments.ts';
+import { RECONCILE_RULE_ID } from '../scoring/reconcile.ts';
 import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { insertRows, insertTsvBody } from '../storage/clickhouse.ts';
@@ -352,17 +353,21 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
 
   /**
    * Scores a batch's valid reports. When one completes a manifest/declaration pair, both documents
-   * are judged against each other: this one now, and the earlier one again (a new row for its
-   * messageId, which replaces the earlier row as read).
+   * are judged against each other: this one now, and, if the two disagree, the earlier one again with
+   * the disagreements (a new row for its messageId, which replaces the earlier row as read). When they
+   * agree the earlier decision stands: the second document adds no evidence to it, and judging it
+   * again cost a fifth of the pipeline's CPU and a quarter of the rows for ~95 % of pairs.
    */
   function scoreValid(valid: Incoming[]): void {
     const scoredAt = clock();
     const inBatch = new Map(valid.map((v) => [v.report.messageId, v]));
     const counterparts = new Map<string, Report>();
-    const rescore = new Map<string, { doc: SeenDocument; entry: Remembered }>();
+    // The earlier document of each pair this batch completes, with the index of the one completing it.
+    const rescore = new Map<string, { doc: SeenDocument; entry: Remembered; by: number }>();
     const earlierVersions = new Map<string, Remembered>();
     const remembered = new Map<string, Remembered>();
-    for (const v of valid) {
+    for (let i = 0; i < valid.length; i++) {
+      const v = valid[i]!;
       const prior = seen.earlierVersion(v.report);
       if (prior) earlierVersions.set(v.report.messageId, prior);
       const earlier = seen.counterpart(v.report);
@@ -372,7 +377,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         if (e !== undefined) {
           counterparts.set(v.report.messageId, e.report);
           counterparts.set(e.report.messageId, v.report);
-          if (here === undefined) rescore.set(e.report.messageId, { doc: e, entry: earlier });
+          if (here === undefined) rescore.set(e.report.messageId, { doc: e, entry: earlier, by: i });
           else rescore.delete(e.report.messageId);
         }
       }
@@ -411,8 +416,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     if (decisions.length - partial > 0)
       metrics.screened.inc({ status: 'COMPLETE' }, decisions.length - partial);
     if (partial > 0) metrics.screened.inc({ status: 'PARTIAL' }, partial);
-    if (rescore.size > 0) {
-      const again = [...rescore.values()];
+    const again = [...rescore.values()].filter(({ by }) =>
+      decisions[by]!.ruleHits.some((h) => h.ruleId === RECONCILE_RULE_ID),
+    );
+    if (rescore.size > again.length) metrics.pairsAgreeing.inc(rescore.size - again.length);
+    if (again.length > 0) {
       const againReports = again.map((e) => e.doc.report);
       const redecided = opts.scorer.scoreBatch(againReports, scoredAt, { counterparts });
       redecided.forEach((scored, i) => {

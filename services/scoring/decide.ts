@@ -277,17 +277,6 @@ export function createScorer(options: ScorerOptions): Scorer {
   const register = (): PermitRegister | null =>
     permits === null ? null : 'current' in permits ? permits.current : permits;
 
-  // A completed pair is judged from both sides (the new document, then its counterpart again) over the
-  // same two report objects: the comparison, pure, is made once (it cost ~6% of the pipeline's CPU).
-  const lastReconciled = new WeakMap<Report, { declaration: Report; hits: readonly RuleHit[] }>();
-  const reconciled = (manifest: Report, declaration: Report): RuleHit[] => {
-    const known = lastReconciled.get(manifest);
-    if (known?.declaration === declaration) return known.hits.map((h) => ({ ...h }));
-    const hits = reconcile(manifest, declaration);
-    lastReconciled.set(manifest, { declaration, hits: hits.map((h) => ({ ...h })) });
-    return hits;
-  };
-
   return {
     get modelVersion() {
       return model.version;
@@ -325,7 +314,7 @@ export function createScorer(options: ScorerOptions): Scorer {
         const other = scoreOptions?.counterparts?.get(report.messageId);
         if (other !== undefined && other.documentType !== report.documentType) {
           hits.push(
-            ...(report.documentType === 'MANIFEST' ? reconciled(report, other) : reconciled(other, report)),
+            ...(report.documentType === 'MANIFEST' ? reconcile(report, other) : reconcile(other, report)),
           );
         }
         const prediction = predictions[i] ?? { score: 0, contributions: [] };

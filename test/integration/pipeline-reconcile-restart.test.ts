@@ -230,4 +230,29 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     // Trimmed once the batch was judged.
     expect((await metrics.counterpartCacheConsignments.get()).values[0]?.value).toBeLessThanOrEqual(2);
   });
+
+  it('leaves the earlier decision as it stands when the second document agrees with it', async () => {
+    const m = structuredClone(manifest);
+    m.messageId = `ma-${run}`;
+    m.consignment.consignmentId = `AGR${run}`;
+    const d = structuredClone(m);
+    d.messageId = `da-${run}`;
+    d.documentType = 'DECLARATION';
+    d.filedAt = '2026-03-02T18:00:00Z';
+    for (const p of running.splice(0)) await p.stop();
+    topics = await createTestTopics(1);
+    const metrics = createPipelineMetrics({ defaultMetrics: false });
+    await start(metrics);
+    await publishReport(m, 'manifest stored');
+    const [declared] = await publishReport(d, 'declaration stored');
+    expect(declared!.ruleIds).not.toContain('manifest-declaration-mismatch');
+    // The manifest's row would have been written in the declaration's insert: it is not there.
+    const rows = await queryRows<{ n: string }>(
+      db.client,
+      `SELECT count() AS n FROM ${db.database}.decisions_raw WHERE messageId = '${m.messageId}'`,
+    );
+    expect(Number(rows[0]!.n)).toBe(1);
+    expect((await metrics.pairsAgreeing.get()).values[0]?.value).toBe(1);
+    expect((await metrics.reconciled.get()).values[0]?.value ?? 0).toBe(0);
+  });
 });
