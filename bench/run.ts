@@ -22,9 +22,9 @@ import { loadScorer } from '../services/runtime/load-scorer.ts';
 import { reconcile } from '../services/scoring/reconcile.ts';
 import { createClickHouse, insertTsvBody, queryRows } from '../services/storage/clickhouse.ts';
 import {
+  appendDecisionLine,
   appendReportLine,
   DECISION_COLUMNS,
-  decisionLine,
   decisionRow,
   REPORT_COLUMNS,
 } from '../services/storage/decision-rows.ts';
@@ -255,7 +255,7 @@ async function main() {
     }
   };
   const encodeDecision = (out: TsvBuffer, k: number) =>
-    out.line(decisionLine(decisions[k]!, parsed[k]!, origins[k]!));
+    appendDecisionLine(out, decisions[k]!, parsed[k]!, origins[k]!);
   const encodeReport = (out: TsvBuffer, k: number) => appendReportLine(out, metas[k]!, messages[k]!.value);
   const lines: Buffer[] = [];
   const bodies: Buffer[] = [];
@@ -551,7 +551,7 @@ the per-row stages count that many times.
 | kafkajs consume (the raw-consume baseline's client) | ${us(stageConsume)} |
 | decode: JSON.parse + zod (\`screenMessage\`) | ${us(decodeUs)} |
 | scoring (rules + matching + model), × ${r2(rowsPerMessage)} | ${us(scoreUs * rowsPerMessage)} |
-| decision row encoding (\`decisionLine\` into a \`TsvBuffer\`), × ${r2(rowsPerMessage)} | ${us(encodeDecisionUs * rowsPerMessage)} |
+| decision row encoding (\`appendDecisionLine\` into a \`TsvBuffer\`), × ${r2(rowsPerMessage)} | ${us(encodeDecisionUs * rowsPerMessage)} |
 | report body line (\`appendReportLine\`, the message's own bytes) | ${us(encodeReportUs)} |
 | insert client (HTTP, TabSeparated bytes; bodies + decisions) | ${us(insertCpu.self)} |
 | **sum of stages** | **${us(stageSum)}** |

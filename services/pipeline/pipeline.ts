@@ -13,12 +13,12 @@ import type { Scorer } from '../scoring/scorer.ts';
 import type { ClickHouseClient } from '../storage/clickhouse.ts';
 import { insertRows, insertTsvBody } from '../storage/clickhouse.ts';
 import {
+  appendDecisionLine,
   appendReportLine,
   DECISION_COLUMNS,
   type DeadLetter,
   type DecisionRow,
   deadLetterRow,
-  decisionLine,
   type KafkaOrigin,
   permitUsageRows,
   REPORT_COLUMNS,
@@ -404,7 +404,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       v.lane = d.lane;
       const entry = remembered.get(v.report.messageId);
       if (entry !== undefined) entry.lane = d.lane;
-      pending.rows.line(decisionLine(d, v.report, v.origin));
+      appendDecisionLine(pending.rows, d, v.report, v.origin);
       if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, v.report));
       lanes[d.lane]++;
       if (d.screening === 'PARTIAL') partial++;
@@ -427,7 +427,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const { doc: e, entry } = again[i]!;
         const d = e.partial === undefined ? scored : markPartial(scored, e.partial);
         entry.lane = d.lane;
-        pending.rows.line(decisionLine(d, e.report, e.origin));
+        appendDecisionLine(pending.rows, d, e.report, e.origin);
         if (d.permitUse !== undefined) pending.permitUse.push(...permitUsageRows(d, e.report));
       });
       // The challenger re-judges them too, so its shadow row stays comparable with the new decision.
@@ -610,7 +610,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       }
       const decisions = opts.scorer.warmUp(reports);
       const out = new TsvBuffer();
-      for (let k = 0; k < decisions.length; k++) out.line(decisionLine(decisions[k]!, reports[k]!, origin));
+      for (let k = 0; k < decisions.length; k++) appendDecisionLine(out, decisions[k]!, reports[k]!, origin);
     }
     log.debug({ messages: messages.length, ms: Math.round(performance.now() - started) }, 'warmed up');
   }

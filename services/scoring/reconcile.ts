@@ -6,7 +6,7 @@ import type { RuleHit } from '../../schemas/decision.ts';
 import type { Report } from '../../schemas/report.ts';
 import { chemTokens, FILLER_WORDS } from '../chemistry/tokens.ts';
 import { jaroWinkler, tokenSetSimilarity } from './fuzzy.ts';
-import { normalizePartyName } from './party-names.ts';
+import { partyNameProfile } from './party-names.ts';
 
 export const RECONCILE_RULE_ID = 'manifest-declaration-mismatch';
 
@@ -119,7 +119,7 @@ export function reconcile(
   for (const role of ['shipper', 'consignee'] as const) {
     const a = manifest.consignment.parties[role].name;
     const b = declaration.consignment.parties[role].name;
-    const sim = tokenSetSimilarity(normalizePartyName(a).core, normalizePartyName(b).core);
+    const sim = tokenSetSimilarity(partyNameProfile(a).core, partyNameProfile(b).core);
     if (sim < o.minPartySimilarity) {
       hit(
         null,
