@@ -255,4 +255,39 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     expect((await metrics.pairsAgreeing.get()).values[0]?.value).toBe(1);
     expect((await metrics.reconciled.get()).values[0]?.value ?? 0).toBe(0);
   });
+
+  it('pairs two documents of one fetch that are judged in different chunks of it', async () => {
+    for (const p of running.splice(0)) await p.stop();
+    topics = await createTestTopics(1);
+    const metrics = createPipelineMetrics({ defaultMetrics: false });
+    await start(metrics);
+    const m = structuredClone(manifest);
+    m.messageId = `cm-${run}`;
+    m.consignment.consignmentId = `CHK${run}`;
+    const d = disagreeingDeclaration(m, `cd-${run}`);
+    const fillers = Array.from({ length: 600 }, (_, k) => {
+      const o = structuredClone(manifest);
+      o.messageId = `cf${k}-${run}`;
+      o.consignment.consignmentId = `CHF${k}${run}`;
+      return o;
+    });
+    // One produce request, one partition: the manifest first, the declaration ~500 messages later,
+    // beyond the 256 judged together.
+    await publish(topics.topic, [m, ...fillers.slice(0, 500), d, ...fillers.slice(500)].map(asMessage));
+    const [declared] = await waitFor(
+      'declaration stored',
+      () => hits(d.messageId),
+      (rows) => rows.length === 1,
+      60_000,
+    );
+    expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
+    const [rejudged] = await waitFor(
+      'manifest re-judged',
+      () => hits(m.messageId),
+      (r) => r[0]?.ruleIds.includes('manifest-declaration-mismatch') === true,
+      60_000,
+    );
+    expect(rejudged!.ruleIds).toContain('manifest-declaration-mismatch');
+    expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
+  });
 });
