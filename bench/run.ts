@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
@@ -153,6 +154,17 @@ function infraPid(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A loopback port nothing listens on now (for a child's metrics endpoint). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -316,7 +328,7 @@ async function main() {
 
   // 5. End to end in a real pipeline process (`precursor-risk start --no-review`), timed from its first
   // stored row (so process start-up is not counted) to the last; its peak RSS read from /proc.
-  const pipelineProcess = (input: string, groupId: string, flushMs: number, db = database) =>
+  const pipelineProcess = (input: string, groupId: string, flushMs: number, db = database, metricsPort = 0) =>
     spawn(
       process.execPath,
       [
@@ -339,7 +351,7 @@ async function main() {
           KAFKA_DLQ_TOPIC: `${input}.dlq`,
           KAFKA_GROUP_ID: groupId,
           CLICKHOUSE_DATABASE: db,
-          METRICS_PORT: '0',
+          METRICS_PORT: String(metricsPort),
           LOG_LEVEL: 'error',
           SINK_BATCH_ROWS: '5000',
           SINK_FLUSH_MS: String(flushMs),
@@ -356,9 +368,22 @@ async function main() {
     // A plain count() reads one narrow column; uniqExact over decisions_raw, polled every 50 ms, cost
     // ClickHouse more CPU per message than the rows themselves as the table grew.
     const count = (table: string) => countOf(`SELECT count() AS n FROM ${identifier(`${db}.${table}`)}`);
-    const child = pipelineProcess(input, `bench-e2e-${tag}-${run}`, 250, db);
+    const metricsPort = await freePort();
+    const child = pipelineProcess(input, `bench-e2e-${tag}-${run}`, 250, db, metricsPort);
+    // Messages the pipeline has judged, from its own counter: rows stored lag it by up to three
+    // inserts (15,000 rows), so a window opened on rows stored read its CPU per message low (one run:
+    // 60 µs at 12,870 msg/s) whenever the sink was behind at the half-way mark.
+    const consumed = async () => {
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return Number(/^precursor_risk_messages_consumed_total (\d+)/m.exec(text)?.[1] ?? 0);
+      } catch {
+        return 0; // not listening yet
+      }
+    };
     let first: { t: number; n: number; cpu: CpuSample } | undefined;
     let stored = 0;
+    let judged = 0;
     let hwmKiB = 0;
     const hwm = () => {
       try {
@@ -368,15 +393,21 @@ async function main() {
         // the process has exited
       }
     };
-    // Reports judged, not rows: reconciliation writes a second row for the earlier document of a pair.
+    // Steady state: the second half, once V8 has optimised the hot paths (the first ~20k reports run
+    // 2-3x slower while it does) and the scoring caches are warm. A long-running pipeline lives here.
+    // Its window opens when the pipeline has judged half the messages (its CPU, and the rate) and,
+    // for ClickHouse and the broker, when half are stored (what they work on).
     let half: typeof first;
+    let halfStored: typeof first;
     while (stored < N) {
       await new Promise((r) => setTimeout(r, 50));
-      stored = await count('reports');
+      [stored, judged] = await Promise.all([count('reports'), half === undefined ? consumed() : judged]);
       if (first === undefined && stored > 0)
         first = { t: performance.now(), n: stored, cpu: sampleCpu(child.pid) };
-      if (half === undefined && stored >= N / 2)
-        half = { t: performance.now(), n: stored, cpu: sampleCpu(child.pid) };
+      if (half === undefined && judged >= N / 2)
+        half = { t: performance.now(), n: judged, cpu: sampleCpu(child.pid) };
+      if (halfStored === undefined && stored >= N / 2)
+        halfStored = { t: performance.now(), n: stored, cpu: sampleCpu(child.pid) };
     }
     // The last decisions follow their bodies by one insert.
     while ((await count('decisions_raw')) < N) await new Promise((r) => setTimeout(r, 20));
@@ -384,13 +415,15 @@ async function main() {
     hwm();
     child.kill('SIGTERM');
     await once(child, 'exit');
+    // Judged-half never seen (no metrics): fall back to the stored half.
+    const h = half ?? halfStored!;
+    const byJudged = perMessage(h.cpu, end.cpu, N - h.n);
+    const byStored = perMessage(halfStored!.cpu, end.cpu, N - halfStored!.n);
     return {
       run,
-      // Steady state: the second half, once V8 has optimised the hot paths (the first ~20k reports run
-      // 2-3x slower while it does) and the scoring caches are warm. A long-running pipeline lives here.
-      rate: (N - half!.n) / ((end.t - half!.t) / 1000),
+      rate: (N - h.n) / ((end.t - h.t) / 1000),
       rateWhole: (N - first!.n) / ((end.t - first!.t) / 1000),
-      cpu: perMessage(half!.cpu, end.cpu, N - half!.n),
+      cpu: { ...byStored, pipeline: byJudged.pipeline },
       cpuWhole: perMessage(first!.cpu, end.cpu, N - first!.n),
       hwmKiB,
     };
@@ -603,7 +636,9 @@ At ${f(rate)} msg/s (half the end-to-end rate) for ${latSeconds} s, through a pi
 ## CPU per message: where the end-to-end time goes
 
 CPU time (user + system, all threads, from /proc) per message while the rate above was measured; this
-machine has ${os.cpus().length} cores for all of it. The end-to-end figures are those of the median of
+machine has ${os.cpus().length} cores for all of it. Steady state opens when the pipeline has judged half the
+messages (its own counter: its CPU and the rate) and when half are stored (ClickHouse and the broker),
+and closes when the last decision is stored. The end-to-end figures are those of the median of
 ${runs.length} runs by pipeline CPU (run ${median.run}); this VM's speed moves by ±30 % from minute to minute:
 
 | run | steady-state rate | pipeline | Kafka broker | ClickHouse | peak RSS |
