@@ -78,15 +78,11 @@ export function tsvArrayOf<T>(items: readonly T[], pick: (item: T) => string | n
  * (ulp) off, today's ClickHouse reads them exactly (test/integration/sql-escape.test.ts).
  */
 export function tsvField(value: string | number | bigint | boolean | readonly (string | number)[]): string {
-  if (typeof value === 'string')
-    return TSV_SPECIAL.test(value) ? value.replace(TSV_ESCAPE, (c) => STRING_ESCAPES[c] ?? c) : value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
-    return String(value);
-  }
+  if (typeof value === 'string') return tsvText(value);
+  if (typeof value === 'number') return tsvNumber(value);
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return `[${value.map(arrayElement).join(',')}]`;
+  if (Array.isArray(value)) return tsvArrayOf(value, (v) => v);
   throw new TypeError(`unsupported TSV value: ${typeof value}`);
 }
 
