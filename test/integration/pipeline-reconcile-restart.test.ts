@@ -34,6 +34,14 @@ const asMessage = (r: { messageId: string; consignment: { consignmentId: string 
   messageId: r.messageId,
 });
 
+/** The shared example manifest under another messageId and consignment. */
+function manifestOf(messageId: string, consignmentId: string) {
+  const m = structuredClone(manifest);
+  m.messageId = messageId;
+  m.consignment.consignmentId = consignmentId;
+  return m;
+}
+
 /** The declaration of a manifest's consignment that describes other goods under another heading. */
 function disagreeingDeclaration(m: typeof manifest, messageId: string) {
   const d = structuredClone(m);
@@ -93,6 +101,17 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       `SELECT ruleHits.ruleId AS ruleIds FROM ${db.database}.decisions WHERE messageId = '${messageId}'`,
     );
 
+  /** Waits for the earlier document's new row: judged again with the pair's disagreements. */
+  const expectRejudged = async (messageId: string) => {
+    const [rejudged] = await waitFor(
+      'manifest re-judged',
+      () => hits(messageId),
+      (r) => r[0]?.ruleIds.includes('manifest-declaration-mismatch') === true,
+      60_000,
+    );
+    expect(rejudged!.ruleIds).toContain('manifest-declaration-mismatch');
+  };
+
   /** Publishes one report (keyed by its consignment) and waits for its decision. */
   const publishReport = async (
     r: { messageId: string; consignment: { consignmentId: string } },
@@ -119,9 +138,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
   });
 
   it('finds the manifest stored before the restart when the declaration arrives', async () => {
-    const m = structuredClone(manifest);
-    m.messageId = `m-${run}`;
-    m.consignment.consignmentId = consignmentId;
+    const m = manifestOf(`m-${run}`, consignmentId);
     const d = disagreeingDeclaration(m, `d-${run}`);
 
     const first = await start();
@@ -136,13 +153,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     const [declared] = await publishReport(d, 'declaration stored');
     expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
     // The manifest is judged again against the declaration (a new row for its messageId).
-    const [rejudged] = await waitFor(
-      'manifest re-judged',
-      () => hits(m.messageId),
-      (r) => r[0]?.ruleIds.includes('manifest-declaration-mismatch') === true,
-      60_000,
-    );
-    expect(rejudged!.ruleIds).toContain('manifest-declaration-mismatch');
+    await expectRejudged(m.messageId);
     expect((await metrics.counterpartLookups.get()).values[0]?.value).toBe(1);
     expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
   });
@@ -180,9 +191,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics);
     await indexLoaded(metrics);
-    const fresh = structuredClone(manifest);
-    fresh.messageId = `n-${run}`;
-    fresh.consignment.consignmentId = `NEW${run}`;
+    const fresh = manifestOf(`n-${run}`, `NEW${run}`);
     await publishReport(fresh, 'new consignment stored');
     expect((await metrics.counterpartLookupsSkipped.get()).values[0]?.value).toBe(1);
     expect((await metrics.counterpartLookups.get()).values[0]?.value ?? 0).toBe(0);
@@ -203,16 +212,9 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics, { counterpartLimits: { bytes: 1 << 30, consignments: 2 } });
     await indexLoaded(metrics);
-    const m = structuredClone(manifest);
-    m.messageId = `em-${run}`;
-    m.consignment.consignmentId = `EVI${run}`;
+    const m = manifestOf(`em-${run}`, `EVI${run}`);
     await publishReport(m, 'manifest stored');
-    const others = [1, 2].map((k) => {
-      const o = structuredClone(manifest);
-      o.messageId = `eo${k}-${run}`;
-      o.consignment.consignmentId = `EVO${k}${run}`;
-      return o;
-    });
+    const others = [1, 2].map((k) => manifestOf(`eo${k}-${run}`, `EVO${k}${run}`));
     const d = disagreeingDeclaration(m, `ed-${run}`);
     // One produce request, one fetch: the two new consignments are remembered before the declaration
     // is paired, and the manifest is then the oldest of three.
@@ -232,9 +234,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
   });
 
   it('leaves the earlier decision as it stands when the second document agrees with it', async () => {
-    const m = structuredClone(manifest);
-    m.messageId = `ma-${run}`;
-    m.consignment.consignmentId = `AGR${run}`;
+    const m = manifestOf(`ma-${run}`, `AGR${run}`);
     const d = structuredClone(m);
     d.messageId = `da-${run}`;
     d.documentType = 'DECLARATION';
@@ -261,16 +261,9 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     topics = await createTestTopics(1);
     const metrics = createPipelineMetrics({ defaultMetrics: false });
     await start(metrics);
-    const m = structuredClone(manifest);
-    m.messageId = `cm-${run}`;
-    m.consignment.consignmentId = `CHK${run}`;
+    const m = manifestOf(`cm-${run}`, `CHK${run}`);
     const d = disagreeingDeclaration(m, `cd-${run}`);
-    const fillers = Array.from({ length: 600 }, (_, k) => {
-      const o = structuredClone(manifest);
-      o.messageId = `cf${k}-${run}`;
-      o.consignment.consignmentId = `CHF${k}${run}`;
-      return o;
-    });
+    const fillers = Array.from({ length: 600 }, (_, k) => manifestOf(`cf${k}-${run}`, `CHF${k}${run}`));
     // One produce request, one partition: the manifest first, the declaration ~500 messages later,
     // beyond the 256 judged together.
     await publish(topics.topic, [m, ...fillers.slice(0, 500), d, ...fillers.slice(500)].map(asMessage));
@@ -281,13 +274,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
       60_000,
     );
     expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
-    const [rejudged] = await waitFor(
-      'manifest re-judged',
-      () => hits(m.messageId),
-      (r) => r[0]?.ruleIds.includes('manifest-declaration-mismatch') === true,
-      60_000,
-    );
-    expect(rejudged!.ruleIds).toContain('manifest-declaration-mismatch');
+    await expectRejudged(m.messageId);
     expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
   });
 });
