@@ -112,18 +112,22 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     expect(rejudged!.ruleIds).toContain('manifest-declaration-mismatch');
   };
 
+  /** Waits for the one decision row of a message. */
+  const decisionOf = (messageId: string, what: string) =>
+    waitFor(
+      what,
+      () => hits(messageId),
+      (rows) => rows.length === 1,
+      60_000,
+    );
+
   /** Publishes one report (keyed by its consignment) and waits for its decision. */
   const publishReport = async (
     r: { messageId: string; consignment: { consignmentId: string } },
     what: string,
   ) => {
     await publish(topics.topic, [asMessage(r)]);
-    return waitFor(
-      what,
-      () => hits(r.messageId),
-      (rows) => rows.length === 1,
-      60_000,
-    );
+    return decisionOf(r.messageId, what);
   };
 
   beforeAll(async () => {
@@ -219,12 +223,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     // One produce request, one fetch: the two new consignments are remembered before the declaration
     // is paired, and the manifest is then the oldest of three.
     await publish(topics.topic, [...others, d].map(asMessage));
-    const [declared] = await waitFor(
-      'declaration stored',
-      () => hits(d.messageId),
-      (rows) => rows.length === 1,
-      60_000,
-    );
+    const [declared] = await decisionOf(d.messageId, 'declaration stored');
     expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
     // Paired from memory: the manifest was known when the batch arrived, so nothing was read back.
     expect((await metrics.counterpartLookups.get()).values[0]?.value ?? 0).toBe(0);
@@ -267,12 +266,7 @@ describe('reconciliation across a pipeline restart (real Kafka and ClickHouse)',
     // One produce request, one partition: the manifest first, the declaration ~500 messages later,
     // beyond the 256 judged together.
     await publish(topics.topic, [m, ...fillers.slice(0, 500), d, ...fillers.slice(500)].map(asMessage));
-    const [declared] = await waitFor(
-      'declaration stored',
-      () => hits(d.messageId),
-      (rows) => rows.length === 1,
-      60_000,
-    );
+    const [declared] = await decisionOf(d.messageId, 'declaration stored');
     expect(declared!.ruleIds).toContain('manifest-declaration-mismatch');
     await expectRejudged(m.messageId);
     expect((await metrics.reconciled.get()).values[0]?.value).toBe(1);
