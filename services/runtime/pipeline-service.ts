@@ -12,6 +12,7 @@ import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { createClickHouse } from '../storage/clickhouse.ts';
 import { type LoadedScorer, loadScorer } from './load-scorer.ts';
 import { DEFAULT_PERMITS_DIR } from './permit-source.ts';
+import { tuneV8ForStream } from './v8-tuning.ts';
 
 export interface RunningPipeline {
   pipeline: Pipeline;
@@ -28,6 +29,7 @@ function warmUpMessages(count = 6000): Buffer[] {
 }
 
 export async function startPipelineService(config: PipelineConfig, logger: Logger): Promise<RunningPipeline> {
+  tuneV8ForStream(); // before the warm-up: no allocation site gets pretenured on its first chunks
   const metrics = createPipelineMetrics();
   const clickhouse = createClickHouse({
     url: config.CLICKHOUSE_URL,
