@@ -513,12 +513,14 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
 }
 
 /** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
+// Origins: the origin country and the country of the port of loading. A module function, not a closure
+// per call: under tsx (esbuild keepNames) every closure made costs a __name defineProperty.
+const shipsFrom = (origin: string, loading: string, c: string) => origin === c || loading === c;
+
 function corridorOf(origin: string, loading: string, dest: string, mode: string): string {
-  // Origins: the origin country and the country of the port of loading.
-  const from = (c: string) => origin === c || loading === c;
-  const cn = from('CN');
-  if (dest === 'MX' && (cn || from('HK'))) return `${cn ? 'CN' : 'HK'} → MX`;
-  if (dest === 'MX' && from('IN')) return 'IN → MX';
+  const cn = shipsFrom(origin, loading, 'CN');
+  if (dest === 'MX' && (cn || shipsFrom(origin, loading, 'HK'))) return `${cn ? 'CN' : 'HK'} → MX`;
+  if (dest === 'MX' && shipsFrom(origin, loading, 'IN')) return 'IN → MX';
   const northAmerica = dest === 'US' || dest === 'CA';
   if (northAmerica && cn && (mode === 'POST' || mode === 'EXPRESS' || mode === 'AIR')) {
     return `CN → ${dest} by ${mode}`;
@@ -528,11 +530,10 @@ function corridorOf(origin: string, loading: string, dest: string, mode: string)
 
 /** Corridors named by issue #15 whose sources are not yet verified ([M] in docs/scoring.md): weighed lower. */
 function secondaryCorridorOf(origin: string, loading: string, dest: string, mode: string): string {
-  const from = (c: string) => origin === c || loading === c;
   const northAmerica = dest === 'US' || dest === 'CA';
-  if (northAmerica && from('IN')) return `IN → ${dest}`;
-  if (northAmerica && from('HK')) return `HK → ${dest}`;
-  if (dest === 'CA' && from('CN') && mode === 'SEA') return 'CN → CA by sea';
+  if (northAmerica && shipsFrom(origin, loading, 'IN')) return `IN → ${dest}`;
+  if (northAmerica && shipsFrom(origin, loading, 'HK')) return `HK → ${dest}`;
+  if (dest === 'CA' && shipsFrom(origin, loading, 'CN') && mode === 'SEA') return 'CN → CA by sea';
   return '';
 }
 
