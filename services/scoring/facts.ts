@@ -512,11 +512,11 @@ function permitLine(g: Report['consignment']['goods'][number], lm: LineMatch, f:
   };
 }
 
-/** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
 // Origins: the origin country and the country of the port of loading. A module function, not a closure
 // per call: under tsx (esbuild keepNames) every closure made costs a __name defineProperty.
 const shipsFrom = (origin: string, loading: string, c: string) => origin === c || loading === c;
 
+/** DOMAIN.md §3 #6: PRC/HK -> MX, IN -> MX, PRC -> US/CA by post, express or air. */
 function corridorOf(origin: string, loading: string, dest: string, mode: string): string {
   const cn = shipsFrom(origin, loading, 'CN');
   if (dest === 'MX' && (cn || shipsFrom(origin, loading, 'HK'))) return `${cn ? 'CN' : 'HK'} → MX`;
