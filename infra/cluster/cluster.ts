@@ -408,9 +408,9 @@ export async function ensureCluster(opts: EnsureClusterOptions): Promise<{ start
 }
 
 /**
- * Creates the topics with three replicas and min.insync.replicas=2, and waits until every partition has a
- * leader and a full ISR. A freshly created topic is unknown to some brokers for a moment (kafkajs then
- * reports UNKNOWN_TOPIC_OR_PARTITION), so both steps retry for up to `timeoutMs`.
+ * Creates the topics with three replicas and min.insync.replicas=2, and waits until every broker reports
+ * every partition with a leader and a full ISR. A freshly created topic is unknown to some brokers for a
+ * moment (kafkajs then reports UNKNOWN_TOPIC_OR_PARTITION), so both steps retry for up to `timeoutMs`.
  */
 export async function ensureClusterTopics(topics: TopicSpec[], timeoutMs = 60_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
@@ -436,27 +436,44 @@ export async function ensureClusterTopics(topics: TopicSpec[], timeoutMs = 60_00
       await sleep(500);
     }
   }
-  const kafka = new kafkajs.Kafka({ brokers: CLUSTER_BROKERS, logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (;;) {
-      const ok = await admin
-        .fetchTopicMetadata({ topics: topics.map((t) => t.topic) })
-        .then((md) =>
-          md.topics.every((t) =>
-            t.partitions.every((p) => p.leader >= 0 && p.isr.length === CLUSTER.replicationFactor),
-          ),
-        )
-        .catch(() => false);
-      if (ok) return created;
-      if (Date.now() > deadline)
-        throw infraError(`topics ${topics.map((t) => t.topic).join(', ')}: partitions without a full ISR`);
-      await sleep(300);
+  // Asked of every broker alone, not of whichever one a client reaches first: a new topic reaches the
+  // brokers' metadata one at a time, and a client asking one that has not learned of it yet gets "This
+  // server does not host this topic-partition" (seen once in CI). Topics created here must show all the
+  // partitions asked for; existing ones are left as they are (ensureTopics does not alter them).
+  const names = topics.map((t) => t.topic);
+  const createdWith = new Map(
+    topics.filter((t) => created.includes(t.topic)).map((t) => [t.topic, t.numPartitions]),
+  );
+  const ready = (md: Awaited<ReturnType<kafkajs.Admin['fetchTopicMetadata']>>) =>
+    md.topics.length === names.length &&
+    md.topics.every((t) => {
+      const want = createdWith.get(t.name);
+      return (
+        (want === undefined ? t.partitions.length > 0 : t.partitions.length === want) &&
+        t.partitions.every((p) => p.leader >= 0 && p.isr.length === CLUSTER.replicationFactor)
+      );
+    });
+  for (const broker of CLUSTER_BROKERS) {
+    const admin = new kafkajs.Kafka({ brokers: [broker], logLevel: kafkajs.logLevel.NOTHING }).admin();
+    try {
+      for (;;) {
+        const ok = await admin
+          .connect()
+          .then(() => admin.fetchTopicMetadata({ topics: names }))
+          .then(ready)
+          .catch(() => false);
+        if (ok) break;
+        if (Date.now() > deadline)
+          throw infraError(
+            `topics ${names.join(', ')}: partitions without a full ISR as ${broker} sees them`,
+          );
+        await sleep(300);
+      }
+    } finally {
+      await admin.disconnect();
     }
-  } finally {
-    await admin.disconnect();
   }
+  return created;
 }
 
 /** Stops every node (ClickHouse and Kafka first, ZooKeeper last); data stays for the next up. */

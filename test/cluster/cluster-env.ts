@@ -64,32 +64,6 @@ export async function createClusterTopics(partitions = 3): Promise<TestTopics> {
     { topic: t.topic, numPartitions: partitions },
     { topic: t.dlqTopic, numPartitions: partitions },
   ]);
-  // Created with leaders as one broker sees it; the others learn of it a moment later, and a client that
-  // asks one of them first gets "This server does not host this topic-partition" (seen once in CI).
-  for (const broker of CLUSTER_BROKERS) {
-    const admin = new kafkajs.Kafka({ brokers: [broker], logLevel: kafkajs.logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      await waitFor(
-        `${t.topic} known to ${broker}`,
-        async () => {
-          try {
-            const md = await admin.fetchTopicMetadata({ topics: [t.topic, t.dlqTopic] });
-            return md.topics.every(
-              (x) => x.partitions.length === partitions && x.partitions.every((p) => p.leader >= 0),
-            );
-          } catch {
-            return false;
-          }
-        },
-        (known) => known,
-        30_000,
-        100,
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  }
   return t;
 }
 
